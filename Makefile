@@ -1,0 +1,54 @@
+# Targets: test, examples, bench, lint, cover, fuzz. Every tool is pinned and
+# fetched through the Go module proxy, so a machine with only Go can run them.
+
+GO         ?= go
+PKGS       ?= ./...
+BENCH      ?= .
+BENCHCOUNT ?= 6
+FUZZTIME   ?= 10s
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+.PHONY: all test examples bench lint cover fuzz
+
+all: lint test examples
+
+# The whole suite under the race detector.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+# Runs every program under examples/, failing on the first that fails.
+examples:
+	@set -e; for d in examples/*/; do \
+		[ -d "$$d" ] || continue; \
+		echo "== go run ./$$d"; \
+		$(GO) run ./$$d; \
+	done
+
+# Benchmarks, BENCHCOUNT runs each, summarised by benchstat with the
+# implementations (the /impl= part of a name) side by side, so that every
+# line is a ratio to the baseline listed first.
+# Narrow it with: make bench PKGS=./pool BENCH=W1
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count=$(BENCHCOUNT) $(PKGS) | tee bench.txt
+	$(GO) run $(BENCHSTAT) -col /impl bench.txt
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+	$(GO) run ./internal/doccheck
+
+cover:
+	$(GO) test -count=1 -cover $(PKGS)
+
+# Runs each fuzz target for FUZZTIME.
+fuzz:
+	@set -e; for f in $$(grep -l '^func Fuzz' $$(find . -name '*_test.go' -not -path './.*')); do \
+		dir=$$(dirname $$f); \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$dir $$t"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./$$dir; \
+		done; \
+	done

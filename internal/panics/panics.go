@@ -1,0 +1,52 @@
+// Package panics holds the one panic type shared by every package of the
+// module, and the helper that recovers into it.
+package panics
+
+import (
+	"fmt"
+	"runtime/debug"
+)
+
+// Error is a panic recovered from user code, with the stack of the goroutine
+// that panicked. It is an error so that it can travel where errors travel,
+// and it is re-raised with panic where the caller waits, so that a panic is
+// never lost.
+type Error struct {
+	Value any    // what was passed to panic
+	Stack []byte // stack of the goroutine that panicked, from runtime/debug.Stack
+}
+
+// Error returns "panic: <value>" followed by a blank line and the stack.
+func (e *Error) Error() string {
+	return fmt.Sprintf("panic: %v\n\n%s", e.Value, e.Stack)
+}
+
+// Unwrap returns Value if it is an error, else nil, so that errors.Is and
+// errors.As see through a panic with an error value.
+func (e *Error) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// New returns an *Error for v with the stack of the calling goroutine. It is
+// meant to be called from a deferred function right after recover, so that
+// the stack still holds the frames of the function that panicked.
+func New(v any) *Error {
+	return &Error{Value: v, Stack: debug.Stack()}
+}
+
+// Try calls f and returns nil, or an *Error if f panicked. The deferred
+// recover runs on f's goroutine before the stack unwinds, so the returned
+// Stack names the function that panicked.
+//
+// A call of runtime.Goexit in f is not a panic: Try does not return and the
+// goroutine exits, running its deferred calls, as it would without Try.
+func Try(f func()) (perr *Error) {
+	defer func() {
+		if v := recover(); v != nil {
+			perr = New(v)
+		}
+	}()
+	f()
+	return nil
+}
