@@ -70,8 +70,13 @@ func (t *Tracker) Do(f func()) {
 // Now returns how many goroutines are inside the section.
 func (t *Tracker) Now() int { return int(t.now.Load()) }
 
-// Max returns the most goroutines that were inside the section at once.
+// Max returns the most goroutines that were inside the section at once
+// since the Tracker was created or last Reset.
 func (t *Tracker) Max() int { return int(t.max.Load()) }
+
+// Reset forgets the maximum: from now on Max counts from the goroutines
+// inside the section at the time of the call.
+func (t *Tracker) Reset() { t.max.Store(t.now.Load()) }
 
 // Procs are the GOMAXPROCS values under which WithProcs runs a body.
 var Procs = []int{1, 2, 8}

@@ -52,6 +52,18 @@ func TestTrackerSequentialMaxIsOne(t *testing.T) {
 	}
 }
 
+func TestTrackerReset(t *testing.T) {
+	var tr Tracker
+	tr.Enter()
+	tr.Enter()
+	tr.Leave()
+	tr.Reset()
+	if got := tr.Max(); got != 1 {
+		t.Errorf("Max() after Reset = %d, want 1 (the one still inside)", got)
+	}
+	tr.Leave()
+}
+
 func TestTrackerLeaveWithoutEnter(t *testing.T) {
 	var tr Tracker
 	Panics(t, "conctest: ", tr.Leave)
