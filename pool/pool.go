@@ -1,0 +1,119 @@
+package pool
+
+import "sync"
+
+// A Pool calls a work function on values submitted to it, on at most size
+// goroutines at once. Values wait in a FIFO queue, unbounded by default (see
+// SetQueueLimit). Workers start on demand when a value is submitted and
+// fewer than size are running, and exit when the queue stays empty, so an
+// idle Pool holds no goroutine.
+//
+// A Pool must be created with New or NewTasks; the zero value is not usable.
+// A Pool is safe for concurrent use by multiple goroutines and must not be
+// copied after first use.
+//
+// Work that calls Wait or Close on its own Pool deadlocks, as does work that
+// calls Submit on its own Pool while a bounded queue is full; Submit with the
+// default unbounded queue never blocks and is safe from within work.
+type Pool[T any] struct {
+	work func(T)
+
+	mu         sync.Mutex
+	queue      ring[T]
+	size       int  // most workers at once
+	queueLimit int  // < 0: unbounded
+	workers    int  // live worker goroutines
+	idle       int  // workers looking for work, holding none
+	starting   int  // workers started that have not yet looked for work
+	closed     bool // set by Close
+	exited     chan struct{}
+	submitters []*submitter[T] // blocked Submit calls, oldest first
+	waiters    []*waiter       // blocked Wait calls
+	handler    func(*PanicError)
+	panicErr   *PanicError // first panic not yet re-raised, when handler is nil
+
+	taken     uint64 // values taken from the queue: the seq of its head
+	submitted uint64
+	completed uint64
+	panicked  uint64
+}
+
+// submitter is a Submit call blocked on a full queue. Whoever makes room
+// moves v into the queue and sends nil on done; Close sends ErrClosed.
+type submitter[T any] struct {
+	v    T
+	done chan error
+}
+
+// waiter is a Wait call: it ends when the values with seq below end, left of
+// them unfinished, are done.
+type waiter struct {
+	end  uint64
+	left uint64
+	done chan struct{}
+}
+
+// New returns a Pool that calls work on each submitted value, on at most size
+// goroutines at once. It panics if size < 1 or work is nil.
+func New[T any](size int, work func(T)) *Pool[T] {
+	if size < 1 {
+		panic("pool: size < 1")
+	}
+	if work == nil {
+		panic("pool: nil work function")
+	}
+	return &Pool[T]{work: work, size: size, queueLimit: -1}
+}
+
+// NewTasks returns a Pool whose values are functions, each called once, on
+// at most size goroutines at once. It panics if size < 1. Submitting a nil
+// function is reported like a panic in the function: "pool: nil task".
+func NewTasks(size int) *Pool[func()] {
+	return New(size, runTask)
+}
+
+func runTask(f func()) {
+	if f == nil {
+		panic("pool: nil task")
+	}
+	f()
+}
+
+// SetQueueLimit bounds the number of values waiting for a worker. With n < 0
+// (the default) the queue is unbounded and Submit never blocks. With n == 0
+// a value is accepted only when a worker is free to start on it at once, so
+// Submit hands values over one by one. With n > 0, up to n values may wait
+// beyond those that free workers are about to take.
+//
+// While the limit is reached, Submit blocks, SubmitContext blocks until ctx
+// is done, and TrySubmit returns false; blocked submitters are served in
+// order. Lowering the limit keeps the values already queued.
+func (p *Pool[T]) SetQueueLimit(n int) {
+	p.mu.Lock()
+	p.queueLimit = n
+	p.admit()
+	p.mu.Unlock()
+}
+
+// Resize sets the most workers that run at once. Growing starts workers for
+// queued values and admits blocked submitters at once; shrinking lets the
+// surplus workers exit after the values they hold. It panics if size < 1.
+func (p *Pool[T]) Resize(size int) {
+	if size < 1 {
+		panic("pool: size < 1")
+	}
+	p.mu.Lock()
+	p.size = size
+	p.admit()
+	p.mu.Unlock()
+}
+
+// SetPanicHandler sets h to be called, on the worker's goroutine, with each
+// panic recovered from work, from then on. With a handler set, Wait and
+// Close do not re-panic. A nil h restores the default: Wait or Close
+// re-panics with the first panic. h must not panic.
+func (p *Pool[T]) SetPanicHandler(h func(*PanicError)) {
+	p.mu.Lock()
+	p.handler = h
+	p.mu.Unlock()
+}

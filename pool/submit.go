@@ -1,0 +1,113 @@
+package pool
+
+import "context"
+
+// Submit queues v for a worker. It blocks only while a bounded queue is full
+// (see SetQueueLimit). It returns ErrClosed, and drops v, once Close has been
+// called; a Submit racing with Close either queues v, which then runs before
+// Close returns, or returns ErrClosed. It never panics.
+func (p *Pool[T]) Submit(v T) error {
+	return p.SubmitContext(context.Background(), v)
+}
+
+// SubmitContext is like Submit but gives up when ctx is done before v is
+// queued: it then returns context.Cause(ctx) and leaves the queue unchanged.
+// A ctx that is already done fails even if there is room.
+func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
+	done := ctx.Done()
+	if done != nil && ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	if len(p.submitters) == 0 && p.hasRoom() {
+		p.push(v)
+		start := p.needWorker()
+		p.mu.Unlock()
+		if start {
+			go p.worker(nil, 0, 0)
+		}
+		return nil
+	}
+	s := &submitter[T]{v: v, done: make(chan error, 1)}
+	p.submitters = append(p.submitters, s)
+	p.mu.Unlock()
+
+	select {
+	case err := <-s.done:
+		return err
+	case <-done:
+	}
+	p.mu.Lock()
+	for i, w := range p.submitters {
+		if w == s {
+			p.submitters = append(p.submitters[:i], p.submitters[i+1:]...)
+			p.mu.Unlock()
+			return context.Cause(ctx)
+		}
+	}
+	p.mu.Unlock()
+	return <-s.done // v was queued, or refused by Close, while ctx ended
+}
+
+// TrySubmit queues v if that needs no waiting, and reports whether it did.
+// It returns false when the queue is full, when submitters are blocked
+// ahead of it, and after Close.
+func (p *Pool[T]) TrySubmit(v T) bool {
+	p.mu.Lock()
+	if p.closed || len(p.submitters) > 0 || !p.hasRoom() {
+		p.mu.Unlock()
+		return false
+	}
+	p.push(v)
+	start := p.needWorker()
+	p.mu.Unlock()
+	if start {
+		go p.worker(nil, 0, 0)
+	}
+	return true
+}
+
+// hasRoom reports whether one more value fits in the queue: the values
+// waiting may exceed the limit by the number of workers free to take them,
+// idle, starting or yet to be started.
+func (p *Pool[T]) hasRoom() bool {
+	free := p.size - p.workers + p.idle + p.starting
+	return p.queueLimit < 0 || p.queue.len() < p.queueLimit+free
+}
+
+func (p *Pool[T]) push(v T) {
+	p.queue.push(v)
+	p.submitted++
+}
+
+// needWorker reports whether the queue holds more values than idle and
+// starting workers will take, and fewer than size workers run; if so it
+// counts the worker the caller must start with go p.worker(nil, 0, 0).
+func (p *Pool[T]) needWorker() bool {
+	if p.queue.len() > p.idle+p.starting && p.workers < p.size {
+		p.workers++
+		p.starting++
+		return true
+	}
+	return false
+}
+
+// admit moves the values of blocked submitters into the queue while there
+// is room, oldest first, and starts the workers they need. It is called
+// whenever room may have grown.
+func (p *Pool[T]) admit() {
+	for len(p.submitters) > 0 && p.hasRoom() {
+		s := p.submitters[0]
+		p.submitters[0] = nil
+		p.submitters = p.submitters[1:]
+		p.push(s.v)
+		s.done <- nil
+	}
+	for p.needWorker() {
+		go p.worker(nil, 0, 0)
+	}
+}
