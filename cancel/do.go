@@ -33,18 +33,18 @@ func Do[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	if ctx.Err() != nil {
 		return zero, context.Cause(ctx)
 	}
-	c := &call[T]{result: make(chan outcome[T], 1)}
-	go c.run(f)
+	c := &call[T]{f: f, ended: make(chan struct{})}
+	go c.run()
 	select {
-	case o := <-c.result:
-		return o.unpack()
+	case <-c.ended:
+		return c.out.unpack()
 	case <-ctx.Done():
 		if c.state.CompareAndSwap(waiting, abandoned) {
 			return zero, context.Cause(ctx)
 		}
-		// f ended before Do gave up on it; its outcome is on its way.
-		o := <-c.result
-		return o.unpack()
+		// f ended before Do gave up on it: finish is about to close ended.
+		<-c.ended
+		return c.out.unpack()
 	}
 }
 
@@ -59,27 +59,29 @@ const (
 
 // A call is one run of f by Do.
 type call[T any] struct {
-	state  atomic.Int32
-	result chan outcome[T] // buffered: the goroutine never blocks on it
+	f     func() (T, error)
+	state atomic.Int32
+	ended chan struct{} // closed once out is set and state is ended
+	out   outcome[T]    // written by f's goroutine, read by Do after ended
 }
 
-func (c *call[T]) run(f func() (T, error)) {
-	var o outcome[T]
-	defer c.finish(&o)
-	o.val, o.err = f()
-	o.returned = true
+func (c *call[T]) run() {
+	defer c.finish()
+	c.out.val, c.out.err = c.f()
+	c.out.returned = true
 }
 
-// finish hands o to Do's caller if it still waits. It is deferred by run so
-// that it can recover a panic while f's frames are still on the stack.
-func (c *call[T]) finish(o *outcome[T]) {
+// finish hands f's outcome to Do's caller if it still waits. It is deferred
+// by run so that it can recover a panic while f's frames are still on the
+// stack.
+func (c *call[T]) finish() {
 	var v any
-	if !o.returned {
+	if !c.out.returned {
 		v = recover()
-		o.recovered(v)
+		c.out.recovered(v)
 	}
 	if c.state.CompareAndSwap(waiting, ended) {
-		c.result <- *o
+		close(c.ended)
 		return
 	}
 	if v != nil {
