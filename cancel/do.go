@@ -20,8 +20,8 @@ import (
 // A panic in f while Do waits is re-raised in Do's caller as a *PanicError
 // carrying f's stack, and a runtime.Goexit in f makes Do's caller call
 // runtime.Goexit. A panic in f after Do has returned has nobody to go to: it
-// is re-raised on f's goroutine and crashes the program, as it would have
-// had f been started with a go statement. Dropping it instead would hide a
+// is re-raised on f's goroutine and crashes the program, as it would if f
+// had been started with a go statement. Dropping it instead would hide a
 // bug that a bare goroutine makes plain.
 //
 // Do panics if f is nil.

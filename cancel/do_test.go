@@ -124,6 +124,22 @@ func TestDoGoexit(t *testing.T) {
 	}
 }
 
+// Cancelled at any point, Do returns either f's result or the cause, never
+// a mix, and f's goroutine ends.
+func TestDoRandomCancel(t *testing.T) {
+	conctest.WithProcs(t, func(t *testing.T) {
+		for range 500 {
+			ctx, stop := conctest.RandomCancel(t.Context(), 20)
+			v, err := Do(ctx, func() (int, error) { return 7, nil })
+			stop()
+			if (v != 7 || err != nil) && (v != 0 || err != conctest.ErrRandomCancel) {
+				t.Fatalf("Do() = %v, %v, want 7, nil or 0, %v", v, err, conctest.ErrRandomCancel)
+			}
+		}
+		conctest.VerifyNone(t)
+	})
+}
+
 func TestDoNil(t *testing.T) {
 	conctest.Panics(t, "cancel: ", func() { Do[int](t.Context(), nil) })
 }

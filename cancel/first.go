@@ -18,7 +18,7 @@ var (
 // First calls every function in fs at once, each on its own goroutine with a
 // context derived from ctx, and returns the result of the first one to
 // succeed (return a nil error). That success cancels the context of the
-// others; their results are dropped. First returns only after every
+// others, with a cause that says so; their results are dropped. First returns only after every
 // function has returned, so no goroutine outlives it.
 //
 // When every function fails, First returns the zero value and errors.Join of

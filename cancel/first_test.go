@@ -50,24 +50,28 @@ func TestFirstWins(t *testing.T) {
 	})
 }
 
-// First returns only after every function has returned.
+// First runs every function at once and returns only after every one has
+// returned.
 func TestFirstWaitsForAll(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		var running atomic.Int32
+		var inside conctest.Tracker
 		f := func(d time.Duration, err error) func(context.Context) (int, error) {
-			running.Add(1)
 			return func(ctx context.Context) (int, error) {
-				defer running.Add(-1)
+				inside.Enter()
+				defer inside.Leave()
 				time.Sleep(d)
 				return int(d / time.Second), err
 			}
 		}
-		v, err := First(t.Context(), f(0, nil), f(time.Second, errStop), f(3*time.Second, nil))
+		v, err := First(t.Context(), f(time.Millisecond, nil), f(time.Second, errStop), f(3*time.Second, nil))
 		if v != 0 || err != nil {
 			t.Errorf("First() = %v, %v, want 0, nil", v, err)
 		}
-		if n := running.Load(); n != 0 {
+		if n := inside.Now(); n != 0 {
 			t.Errorf("%d functions still running after First returned, want 0", n)
+		}
+		if n := inside.Max(); n != 3 {
+			t.Errorf("%d functions ran at once, want 3", n)
 		}
 	})
 }
