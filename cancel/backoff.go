@@ -1,0 +1,80 @@
+package cancel
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// Backoff says how long [Retry] waits between attempts. The wait before
+// attempt k+2 (k = 0, 1, ...) is drawn uniformly from [0, delay_k] ("full
+// jitter"), where delay_k = min(Max, Initial * Multiplier^k).
+//
+// The zero value is ready to use: it waits up to 100ms, then up to 200ms,
+// 400ms and so on, never more than 10s at a time, and retries until ctx is
+// done. A Backoff is a plain value: Retry reads a copy and never changes it,
+// so one Backoff may be shared and copied freely.
+//
+// A negative Initial, Max or Attempts, or a Multiplier that is NaN or below
+// 1 (other than 0, which means 2), is a programming error: Retry panics with
+// a message starting with "cancel: ". A Multiplier of exactly 1 gives the
+// same delay every time.
+type Backoff struct {
+	Initial    time.Duration // first delay; 0 means 100ms
+	Max        time.Duration // cap on one delay; 0 means 10s
+	Multiplier float64       // growth; 0 means 2
+	Attempts   int           // calls of f at most; 0 means until ctx is done
+}
+
+// Defaults of the zero fields of a Backoff.
+const (
+	defaultInitial    = 100 * time.Millisecond
+	defaultMax        = 10 * time.Second
+	defaultMultiplier = 2
+)
+
+// withDefaults returns b with its zero fields set to their defaults. It
+// panics if b is invalid.
+func (b Backoff) withDefaults() Backoff {
+	switch {
+	case b.Initial < 0:
+		panic("cancel: Backoff.Initial < 0")
+	case b.Max < 0:
+		panic("cancel: Backoff.Max < 0")
+	case b.Attempts < 0:
+		panic("cancel: Backoff.Attempts < 0")
+	case b.Multiplier != 0 && !(b.Multiplier >= 1): // also rejects NaN
+		panic("cancel: Backoff.Multiplier < 1")
+	}
+	if b.Initial == 0 {
+		b.Initial = defaultInitial
+	}
+	if b.Max == 0 {
+		b.Max = defaultMax
+	}
+	if b.Multiplier == 0 {
+		b.Multiplier = defaultMultiplier
+	}
+	return b
+}
+
+// first returns delay_0.
+func (b Backoff) first() time.Duration {
+	return min(b.Initial, b.Max)
+}
+
+// next returns delay_{k+1} from delay_k. Growth is clamped at Max on every
+// step, so it never overflows however many attempts there are.
+func (b Backoff) next(d time.Duration) time.Duration {
+	f := float64(d) * b.Multiplier
+	if f >= float64(b.Max) || math.IsInf(f, 0) {
+		return b.Max
+	}
+	return time.Duration(f)
+}
+
+// jitter returns a wait drawn uniformly from [0, d]. Tests replace it to see
+// and steer the waits.
+var jitter = func(d time.Duration) time.Duration {
+	return time.Duration(rand.Uint64N(uint64(d) + 1))
+}

@@ -1,0 +1,68 @@
+package cancel
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrClosed is returned by [Recv] when the channel is closed.
+var ErrClosed = errors.New("cancel: channel closed")
+
+// Send sends v on ch, or returns context.Cause(ctx) if ctx is done first.
+//
+// Send looks at ctx before it tries ch: when ctx is already done, Send
+// returns the cause without sending, even if ch has room. When ch becomes
+// ready and ctx ends while Send waits, either may win; a nil result always
+// means v was delivered and an error always means it was not.
+//
+// As with the send statement, Send on a nil channel waits for ctx, and Send
+// on a closed channel panics.
+func Send[T any](ctx context.Context, ch chan<- T, v T) error {
+	done := ctx.Done()
+	if done == nil { // ctx can never be done
+		ch <- v
+		return nil
+	}
+	select {
+	case <-done:
+		return context.Cause(ctx)
+	default:
+	}
+	select {
+	case ch <- v:
+		return nil
+	case <-done:
+		return context.Cause(ctx)
+	}
+}
+
+// Recv receives a value from ch. It returns [ErrClosed] and the zero value
+// when ch is closed, and context.Cause(ctx) when ctx is done first.
+//
+// Recv looks at ctx before it tries ch: when ctx is already done, Recv
+// returns the cause and leaves any buffered value in ch, and it reports the
+// cause rather than ErrClosed for a closed channel. When ch becomes ready and
+// ctx ends while Recv waits, either may win; a nil error always means a value
+// was taken from ch and an error always means none was.
+//
+// As with the receive operator, Recv on a nil channel waits for ctx.
+func Recv[T any](ctx context.Context, ch <-chan T) (T, error) {
+	var zero T
+	done := ctx.Done()
+	if done != nil {
+		select {
+		case <-done:
+			return zero, context.Cause(ctx)
+		default:
+		}
+	}
+	select {
+	case v, ok := <-ch:
+		if !ok {
+			return zero, ErrClosed
+		}
+		return v, nil
+	case <-done:
+		return zero, context.Cause(ctx)
+	}
+}
