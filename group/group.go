@@ -1,0 +1,311 @@
+package group
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gopatterns/concurrency/internal/panics"
+)
+
+type token struct{}
+
+// A Group is a collection of goroutines working on subtasks of one task.
+// Its methods mean what they mean on golang.org/x/sync/errgroup.Group.
+//
+// A zero Group is valid, has no limit on the number of active goroutines,
+// and does not cancel on error; it still recovers panics and joins errors on
+// request. A Group is safe for concurrent use by multiple goroutines, except
+// that SetLimit and JoinErrors must be called before the first Go. A Group
+// must not be copied after first use, and should not be reused for a
+// different task: the first error stays recorded and the context stays done.
+type Group struct {
+	ctx    context.Context         // nil for a zero Group
+	cancel context.CancelCauseFunc // nil for a zero Group
+
+	wg  sync.WaitGroup
+	sem chan token // nil means no limit
+
+	join    bool         // set by JoinErrors
+	seq     atomic.Int64 // numbers the Go calls when join is set
+	skipped atomic.Bool  // some f was not started because ctx was done
+
+	mu   sync.Mutex
+	err  error       // the first error
+	errs []seqError  // every error, when join is set
+	perr *PanicError // the first panic
+}
+
+// seqError is an error with the number of the Go call whose f returned it.
+type seqError struct {
+	seq int64
+	err error
+}
+
+// WithContext returns a new Group and a Context derived from ctx.
+//
+// The derived Context is cancelled the first time a function passed to Go
+// returns a non-nil error, panics or calls runtime.Goexit, with that error
+// (or *PanicError, or ErrGoexit) as its cause, or the first time Wait
+// returns, whichever occurs first.
+func WithContext(ctx context.Context) (*Group, context.Context) {
+	g := new(Group)
+	return g, g.init(ctx)
+}
+
+// init makes g cancel a context derived from ctx, and returns that context.
+func (g *Group) init(ctx context.Context) context.Context {
+	g.ctx, g.cancel = context.WithCancelCause(ctx)
+	return g.ctx
+}
+
+// Go calls f in a new goroutine.
+//
+// The first call to Go must happen before a Wait. Go blocks until the new
+// goroutine can be added without the number of active goroutines in the
+// group exceeding the limit set by SetLimit.
+//
+// The first f that returns a non-nil error cancels the group's context, if
+// any; Wait returns that error. Once the context is done, Go does not start
+// f: it returns at once, also when it was waiting for the limit, and Wait
+// then returns the first error, or context.Cause(ctx) if no f failed. Go
+// panics if f is nil.
+func (g *Group) Go(f func() error) {
+	if f == nil {
+		panic("group: Go with nil function")
+	}
+	if !g.acquire() {
+		g.skipped.Store(true)
+		return
+	}
+	g.start(f)
+}
+
+// TryGo calls f in a new goroutine only if the number of active goroutines
+// in the group is currently below the limit set by SetLimit. It reports
+// whether f was accepted: false means the group is at its limit.
+//
+// Once the group's context is done, TryGo, like Go, does not start f and
+// returns true, and Wait returns the first error or context.Cause(ctx), so
+// that a loop that retries TryGo cannot spin on a cancelled group. TryGo
+// panics if f is nil.
+func (g *Group) TryGo(f func() error) bool {
+	if f == nil {
+		panic("group: TryGo with nil function")
+	}
+	if g.done() {
+		g.skipped.Store(true)
+		return true
+	}
+	if !g.tryAcquire() {
+		return false
+	}
+	g.start(f)
+	return true
+}
+
+// SetLimit limits the number of active goroutines in this group to at most
+// n. A negative value indicates no limit. A limit of zero prevents any new
+// goroutine from being added.
+//
+// Any subsequent call to Go blocks until it can add an active goroutine
+// without exceeding the limit. The limit must not be modified while
+// goroutines started under a limit are active: SetLimit panics then, as
+// errgroup's does.
+func (g *Group) SetLimit(n int) {
+	if n < 0 {
+		g.sem = nil
+		return
+	}
+	if active := len(g.sem); active != 0 {
+		panic(fmt.Errorf("group: modify limit while %v goroutines in the group are still active", active))
+	}
+	g.sem = make(chan token, n)
+}
+
+// JoinErrors makes Wait return every error of the group, joined with
+// errors.Join in the order of the Go calls whose functions returned them,
+// instead of the first error only. The first error still cancels the
+// context from WithContext; use a zero Group to run every task to the end.
+// JoinErrors must be called before the first Go.
+func (g *Group) JoinErrors() {
+	g.join = true
+}
+
+// Wait blocks until all function calls from the Go method have returned,
+// then returns the first non-nil error from them (every error, with
+// JoinErrors). If some f was not started because the group's context was
+// done and no f failed, Wait returns context.Cause(ctx). Wait cancels the
+// group's context before it returns.
+//
+// If an f panicked, Wait panics with the first *PanicError instead, after
+// every other f has returned: a panic is not lost, and the goroutine that
+// waits sees it with the stack of the goroutine that panicked.
+func (g *Group) Wait() error {
+	g.wg.Wait()
+	g.mu.Lock()
+	first, perr := g.err, g.perr
+	err := first
+	if g.join && len(g.errs) > 0 {
+		err = joinInOrder(g.errs)
+	}
+	g.mu.Unlock()
+	if err == nil && g.skipped.Load() {
+		// Skipped only happens with a context, so g.ctx is not nil.
+		err = context.Cause(g.ctx)
+	}
+	if g.cancel != nil {
+		g.cancel(first)
+	}
+	if perr != nil {
+		panic(perr)
+	}
+	return err
+}
+
+// joinInOrder sorts errs by Go call and joins them.
+func joinInOrder(errs []seqError) error {
+	slices.SortFunc(errs, func(a, b seqError) int { return cmp.Compare(a.seq, b.seq) })
+	all := make([]error, len(errs))
+	for i, e := range errs {
+		all[i] = e.err
+	}
+	return errors.Join(all...)
+}
+
+// done reports whether the group's context is done.
+func (g *Group) done() bool {
+	return g.ctx != nil && g.ctx.Err() != nil
+}
+
+// acquire takes a slot for one more goroutine, waiting while the group is at
+// its limit. It reports false, holding no slot, when the group's context is
+// done before or while it waits.
+func (g *Group) acquire() bool {
+	if g.ctx == nil {
+		if g.sem != nil {
+			g.sem <- token{}
+		}
+		return true
+	}
+	if g.ctx.Err() != nil {
+		return false
+	}
+	if g.sem == nil {
+		return true
+	}
+	select {
+	case g.sem <- token{}:
+		return true
+	default:
+	}
+	select {
+	case g.sem <- token{}:
+	case <-g.ctx.Done():
+		return false
+	}
+	if g.ctx.Err() != nil {
+		// Both cases were ready and select took the slot: give it back.
+		<-g.sem
+		return false
+	}
+	return true
+}
+
+// tryAcquire takes a slot for one more goroutine if the group is below its
+// limit, and reports whether it did.
+func (g *Group) tryAcquire() bool {
+	if g.sem == nil {
+		return true
+	}
+	select {
+	case g.sem <- token{}:
+		// Like errgroup, this lets TryGo barge ahead of a Go that waits.
+		return true
+	default:
+		return false
+	}
+}
+
+// start runs f in a new goroutine that holds the slot already acquired.
+func (g *Group) start(f func() error) {
+	var seq int64
+	if g.join {
+		seq = g.seq.Add(1)
+	}
+	g.wg.Add(1)
+	// The goroutine releases the slot of the semaphore it was started
+	// under, so that SetLimit(-1) while goroutines run cannot make them
+	// release into a channel they never filled.
+	go g.run(f, g.sem, seq)
+}
+
+// run calls f unless the group's context is done by now, and records how
+// f ended: error, panic or runtime.Goexit.
+func (g *Group) run(f func() error, sem chan token, seq int64) {
+	defer g.release(sem)
+	if g.done() {
+		g.skipped.Store(true)
+		return
+	}
+	returned := false
+	defer func() {
+		if !returned {
+			g.recovered(recover(), seq)
+		}
+	}()
+	err := f()
+	returned = true
+	if err != nil {
+		g.fail(err, seq)
+	}
+}
+
+// release ends one goroutine of the group.
+func (g *Group) release(sem chan token) {
+	if sem != nil {
+		<-sem
+	}
+	g.wg.Done()
+}
+
+// recovered records how an f that did not return ended: v is what it
+// panicked with, or nil if it called runtime.Goexit. It runs in a deferred
+// call on top of the panicking frames, so the stack names the function
+// that panicked.
+func (g *Group) recovered(v any, seq int64) {
+	if v == nil {
+		g.fail(ErrGoexit, seq)
+		return
+	}
+	perr := panics.New(v)
+	g.mu.Lock()
+	if g.perr == nil {
+		g.perr = perr
+	}
+	g.mu.Unlock()
+	if g.cancel != nil {
+		g.cancel(perr)
+	}
+}
+
+// fail records err, returned by the f of Go call seq, and cancels the
+// context if err is the first error.
+func (g *Group) fail(err error, seq int64) {
+	g.mu.Lock()
+	first := g.err == nil
+	if first {
+		g.err = err
+	}
+	if g.join {
+		g.errs = append(g.errs, seqError{seq, err})
+	}
+	g.mu.Unlock()
+	if first && g.cancel != nil {
+		g.cancel(err)
+	}
+}
