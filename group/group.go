@@ -71,9 +71,10 @@ func (g *Group) init(ctx context.Context) context.Context {
 //
 // The first f that returns a non-nil error cancels the group's context, if
 // any; Wait returns that error. Once the context is done, Go does not start
-// f: it returns at once, also when it was waiting for the limit, and Wait
-// then returns the first error, or context.Cause(ctx) if no f failed. Go
-// panics if f is nil.
+// f, and Wait then returns the first error, or context.Cause(ctx) if no f
+// failed. A Go that is waiting for the limit when the context ends does not
+// start f either: it returns as soon as a running f returns and frees a
+// slot. Go panics if f is nil.
 func (g *Group) Go(f func() error) {
 	if f == nil {
 		panic("group: Go with nil function")
@@ -183,34 +184,23 @@ func (g *Group) done() bool {
 }
 
 // acquire takes a slot for one more goroutine, waiting while the group is at
-// its limit. It reports false, holding no slot, when the group's context is
-// done before or while it waits.
+// its limit, and reports whether f may start: false, holding no slot, when
+// the group's context is done before or after the wait.
+//
+// The wait itself is a plain channel send, as in errgroup, and does not
+// also watch the context: a select on both costs about as much again as the
+// whole of Go. A Go waiting when the context ends therefore returns when the
+// next running f returns, which is no later than Wait could return anyway.
 func (g *Group) acquire() bool {
-	if g.ctx == nil {
-		if g.sem != nil {
-			g.sem <- token{}
-		}
-		return true
-	}
-	if g.ctx.Err() != nil {
+	if g.done() {
 		return false
 	}
 	if g.sem == nil {
 		return true
 	}
-	select {
-	case g.sem <- token{}:
-		return true
-	default:
-	}
-	select {
-	case g.sem <- token{}:
-	case <-g.ctx.Done():
-		return false
-	}
-	if g.ctx.Err() != nil {
-		// Both cases were ready and select took the slot: give it back.
-		<-g.sem
+	g.sem <- token{}
+	if g.done() {
+		g.releaseSlot()
 		return false
 	}
 	return true
@@ -233,31 +223,26 @@ func (g *Group) tryAcquire() bool {
 
 // start runs f in a new goroutine that holds the slot already acquired.
 func (g *Group) start(f func() error) {
-	var seq int64
-	if g.join {
-		seq = g.seq.Add(1)
-	}
 	g.wg.Add(1)
-	// The goroutine releases the slot of the semaphore it was started
-	// under, so that SetLimit(-1) while goroutines run cannot make them
-	// release into a channel they never filled.
-	go g.run(f, g.sem, seq)
+	if g.join {
+		go g.run(f, g.seq.Add(1))
+		return
+	}
+	// No sequence number to keep: the goroutine's closure holds only g
+	// and f, as errgroup's does.
+	go g.run(f, 0)
 }
 
 // run calls f unless the group's context is done by now, and records how
 // f ended: error, panic or runtime.Goexit.
-func (g *Group) run(f func() error, sem chan token, seq int64) {
-	defer g.release(sem)
+func (g *Group) run(f func() error, seq int64) {
+	returned := false
+	defer g.finish(&returned, seq)
 	if g.done() {
 		g.skipped.Store(true)
+		returned = true
 		return
 	}
-	returned := false
-	defer func() {
-		if !returned {
-			g.recovered(recover(), seq)
-		}
-	}()
 	err := f()
 	returned = true
 	if err != nil {
@@ -265,12 +250,26 @@ func (g *Group) run(f func() error, sem chan token, seq int64) {
 	}
 }
 
-// release ends one goroutine of the group.
-func (g *Group) release(sem chan token) {
-	if sem != nil {
-		<-sem
+// finish ends one goroutine of the group: it records a panic or
+// runtime.Goexit if f did not return, frees the goroutine's slot and marks
+// it done. It is run's only deferred call, so that the common path pays for
+// one defer, as errgroup's does.
+func (g *Group) finish(returned *bool, seq int64) {
+	if !*returned {
+		g.recovered(recover(), seq)
 	}
+	g.releaseSlot()
 	g.wg.Done()
+}
+
+// releaseSlot frees a slot of the limit. The receive does not block, so that
+// a limit set while goroutines started without one were running (a misuse
+// errgroup hangs on) cannot make them hang.
+func (g *Group) releaseSlot() {
+	select {
+	case <-g.sem:
+	default:
+	}
 }
 
 // recovered records how an f that did not return ended: v is what it

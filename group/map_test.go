@@ -67,14 +67,21 @@ func TestMapFirstErrorStopsTheRest(t *testing.T) {
 		items[i] = i
 	}
 	for range 20 {
-		var calls, late atomic.Int64
+		var calls, others, late atomic.Int64
+		othersStarted := make(chan struct{})
 		got, err := group.Map(context.Background(), items, 4, func(ctx context.Context, v int) (int, error) {
-			calls.Add(1)
 			if ctx.Err() != nil {
 				late.Add(1)
 			}
+			calls.Add(1)
 			if v == 0 {
+				// Fail once the three other workers are inside f, so
+				// that none of them is between its check and its call.
+				<-othersStarted
 				return 0, errA
+			}
+			if others.Add(1) == 3 {
+				close(othersStarted)
 			}
 			// Every other call holds its worker until the error has
 			// cancelled ctx, and sees the error as the cause.
@@ -90,8 +97,8 @@ func TestMapFirstErrorStopsTheRest(t *testing.T) {
 		if n := late.Load(); n != 0 {
 			t.Fatalf("%d calls of f started after the first error", n)
 		}
-		if n := calls.Load(); n > 4 {
-			t.Fatalf("f called %d times, want at most one per worker (4)", n)
+		if n := calls.Load(); n != 4 {
+			t.Fatalf("f called %d times, want one per worker (4)", n)
 		}
 	}
 }
