@@ -23,8 +23,11 @@ const maxChunk = 512
 // f starts (calls already running are not interrupted, and a call that was
 // starting at that instant may still run), and Map returns nil and the
 // first error. If ctx is done before every element was processed, Map
-// returns nil and context.Cause(ctx). An empty items returns an empty slice
-// and a nil error at once, without calling f.
+// returns nil and context.Cause(ctx); the cancellation reaches the workers
+// through context.AfterFunc, so a call may still start in the moment before
+// that function runs, and never after the end of a worker's current range
+// of elements. An empty items returns an empty slice and a nil error at
+// once, without calling f.
 //
 // A panic in f is recovered into a *PanicError, which stops the other calls
 // like an error; Map re-panics with it after every goroutine has returned.
@@ -71,11 +74,24 @@ func mapInto[T, R any](ctx context.Context, items []T, out []R, limit int, f fun
 	m := &mapper[T, R]{items: items, out: out, f: f, workers: min(limit, len(items))}
 	m.ctx, m.cancel = context.WithCancelCause(ctx)
 	defer m.cancel(nil)
+	// The workers test the halt flag, not ctx.Err, before each call of f:
+	// a method call through the Context interface costs more than a
+	// trivial f. A cancellation of ctx reaches the flag through AfterFunc;
+	// an error of f sets it directly.
+	m.watcher.Add(1)
+	stopWatch := context.AfterFunc(m.ctx, func() {
+		defer m.watcher.Done()
+		m.halt.Store(true)
+	})
 	m.wg.Add(m.workers)
 	for range m.workers {
 		go m.work()
 	}
 	m.wg.Wait()
+	if stopWatch() {
+		m.watcher.Done()
+	}
+	m.watcher.Wait() // the AfterFunc goroutine, if it started, has ended
 	if m.perr != nil {
 		panic(m.perr)
 	}
@@ -94,13 +110,15 @@ type mapper[T, R any] struct {
 	out     []R
 	f       func(context.Context, T) (R, error)
 	workers int
+	halt    atomic.Bool // set when m.ctx is done or f failed: start no f
 
 	_    [64]byte     // keeps next off the cache line of the fields above
 	next atomic.Int64 // first unclaimed index
 	_    [56]byte
 
-	stopped atomic.Bool // a worker stopped because ctx was done
-	wg      sync.WaitGroup
+	stopped atomic.Bool    // a worker stopped because of halt
+	wg      sync.WaitGroup // the workers
+	watcher sync.WaitGroup // the AfterFunc that sets halt
 
 	mu   sync.Mutex
 	err  error       // the first error
@@ -116,17 +134,22 @@ func (m *mapper[T, R]) work() {
 			m.recovered(recover())
 		}
 	}()
-	ctx, f := m.ctx, m.f
+	ctx, f, halt := m.ctx, m.f, &m.halt
 	for {
 		lo, hi := m.claim()
 		if lo >= hi {
 			break
 		}
+		if ctx.Err() != nil {
+			// The AfterFunc has not run yet (it may wait for this
+			// very P): a chunk never starts on a done ctx.
+			halt.Store(true)
+		}
 		items, out := m.items[lo:hi], m.out[lo:hi]
 		for i := range items {
-			// One atomic load per element: after the first error no
-			// call of f starts, not just no chunk.
-			if ctx.Err() != nil {
+			// One atomic load per element: once ctx is done or f has
+			// failed no call of f starts, not just no chunk.
+			if halt.Load() {
 				m.stopped.Store(true)
 				returned = true
 				return
@@ -164,6 +187,7 @@ func (m *mapper[T, R]) fail(err error) {
 		m.err = err
 	}
 	m.mu.Unlock()
+	m.halt.Store(true)
 	if first {
 		m.cancel(err)
 	}
@@ -182,5 +206,6 @@ func (m *mapper[T, R]) recovered(v any) {
 		m.perr = perr
 	}
 	m.mu.Unlock()
+	m.halt.Store(true)
 	m.cancel(perr)
 }

@@ -211,3 +211,52 @@ func TestMapGoexit(t *testing.T) {
 		t.Errorf("ForEach() = %v, want %v", err, group.ErrGoexit)
 	}
 }
+
+func TestMapStopsSoonAfterParentDone(t *testing.T) {
+	items := make([]int, 100_000)
+	for i := range items {
+		items[i] = i
+	}
+	conctest.WithProcs(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		var calls atomic.Int64
+		got, err := group.Map(ctx, items, 1, func(_ context.Context, v int) (int, error) {
+			calls.Add(1)
+			if v == 10 {
+				cancel(errCause)
+			}
+			return v, nil
+		})
+		if got != nil || err != errCause {
+			t.Errorf("Map() = %d values, %v; want nil, %v", len(got), err, errCause)
+		}
+		// The cancellation reaches the worker at once through AfterFunc,
+		// or at the latest at the end of its range of elements.
+		if n := calls.Load(); n > 11+512 {
+			t.Errorf("f called %d times after ctx was done at call 11", n-11)
+		}
+	})
+}
+
+func TestMapCancelledCallsSeeCause(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	started := make(chan struct{})
+	err := group.ForEach(ctx, []int{0, 1}, 2, func(ctx context.Context, v int) error {
+		if v == 0 {
+			<-started
+			cancel(errCause)
+			return nil
+		}
+		close(started)
+		<-ctx.Done()
+		if got := context.Cause(ctx); got != errCause {
+			t.Errorf("context.Cause(ctx) in f = %v, want %v", got, errCause)
+		}
+		return nil
+	})
+	// Both calls returned nil after the cancellation: all the work was done.
+	if err != nil {
+		t.Errorf("ForEach() = %v, want nil", err)
+	}
+}
