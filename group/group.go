@@ -1,11 +1,8 @@
 package group
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -40,12 +37,6 @@ type Group struct {
 	perr *PanicError // the first panic
 }
 
-// seqError is an error with the number of the Go call whose f returned it.
-type seqError struct {
-	seq int64
-	err error
-}
-
 // WithContext returns a new Group and a Context derived from ctx.
 //
 // The derived Context is cancelled the first time a function passed to Go
@@ -70,9 +61,10 @@ func (g *Group) init(ctx context.Context) context.Context {
 // group exceeding the limit set by SetLimit.
 //
 // The first f that returns a non-nil error cancels the group's context, if
-// any; Wait returns that error. Once the context is done, Go does not start
-// f, and Wait then returns the first error, or context.Cause(ctx) if no f
-// failed. A Go that is waiting for the limit when the context ends does not
+// any; Wait returns that error. Once the context is done, no f starts: Go
+// returns without starting it, a goroutine that had not yet called its f
+// returns without calling it, and Wait then returns the first error, or
+// context.Cause(ctx) if no f failed. A Go that is waiting for the limit when the context ends does not
 // start f either: it returns as soon as a running f returns and frees a
 // slot. Go panics if f is nil.
 func (g *Group) Go(f func() error) {
@@ -166,16 +158,6 @@ func (g *Group) Wait() error {
 		panic(perr)
 	}
 	return err
-}
-
-// joinInOrder sorts errs by Go call and joins them.
-func joinInOrder(errs []seqError) error {
-	slices.SortFunc(errs, func(a, b seqError) int { return cmp.Compare(a.seq, b.seq) })
-	all := make([]error, len(errs))
-	for i, e := range errs {
-		all[i] = e.err
-	}
-	return errors.Join(all...)
 }
 
 // done reports whether the group's context is done.

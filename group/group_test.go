@@ -391,3 +391,29 @@ func TestNilFunctionPanics(t *testing.T) {
 	conctest.Panics(t, "group: ", func() { group.Map[int, int](ctx, nil, 0, nil) })
 	conctest.Panics(t, "group: ", func() { group.ForEach[int](ctx, []int{1}, 0, nil) })
 }
+
+func TestJoinErrorsSkippedReturnsCause(t *testing.T) {
+	parent, cancel := context.WithCancelCause(context.Background())
+	cancel(errCause)
+	g, _ := group.WithContext(parent)
+	g.JoinErrors()
+	g.Go(func() error { return nil })
+	if err := g.Wait(); err != errCause {
+		t.Errorf("Wait() = %v, want %v", err, errCause)
+	}
+}
+
+func TestJoinErrorsWithContextCancelsOnFirst(t *testing.T) {
+	g, ctx := group.WithContext(context.Background())
+	g.JoinErrors()
+	started := make(chan struct{})
+	g.Go(func() error { close(started); <-ctx.Done(); return errB })
+	g.Go(func() error { <-started; return errA })
+	err := g.Wait()
+	if !errors.Is(err, errA) || !errors.Is(err, errB) {
+		t.Errorf("Wait() = %v, want both %v and %v", err, errA, errB)
+	}
+	if got := context.Cause(ctx); got != errA {
+		t.Errorf("context.Cause(ctx) = %v, want %v", got, errA)
+	}
+}
