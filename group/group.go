@@ -11,12 +11,13 @@ import (
 
 type token struct{}
 
-// A Group is a collection of goroutines working on subtasks of one task.
-// Its methods mean what they mean on golang.org/x/sync/errgroup.Group.
+// A Group runs the parts of one job in goroutines and waits for them. Its
+// methods mean what they mean on golang.org/x/sync/errgroup.Group, so
+// replacing that type with this one changes no working program.
 //
-// A zero Group is valid, has no limit on the number of active goroutines,
-// and does not cancel on error; it still recovers panics and joins errors on
-// request. A Group is safe for concurrent use by multiple goroutines, except
+// The zero value is ready to use: it runs any number of goroutines at once
+// and has no context to cancel; it still recovers panics and can join
+// errors. A Group is safe for concurrent use by multiple goroutines, except
 // that SetLimit and JoinErrors must be called before the first Go. A Group
 // must not be copied after first use, and should not be reused for a
 // different task: the first error stays recorded and the context stays done.
@@ -37,12 +38,10 @@ type Group struct {
 	perr *PanicError // the first panic
 }
 
-// WithContext returns a new Group and a Context derived from ctx.
-//
-// The derived Context is cancelled the first time a function passed to Go
-// returns a non-nil error, panics or calls runtime.Goexit, with that error
-// (or *PanicError, or ErrGoexit) as its cause, or the first time Wait
-// returns, whichever occurs first.
+// WithContext returns a Group together with a child of ctx that the group
+// cancels at its first failure, with the failure as the cause (the error,
+// the *PanicError or ErrGoexit), or else when Wait returns, with cause
+// context.Canceled.
 func WithContext(ctx context.Context) (*Group, context.Context) {
 	g := new(Group)
 	return g, g.init(ctx)
@@ -54,19 +53,17 @@ func (g *Group) init(ctx context.Context) context.Context {
 	return g.ctx
 }
 
-// Go calls f in a new goroutine.
+// Go runs f in a goroutine of its own. Call it before Wait, not after Wait
+// has begun (except from inside another f of the group). With a limit set,
+// Go waits while the group already has that many goroutines running.
 //
-// The first call to Go must happen before a Wait. Go blocks until the new
-// goroutine can be added without the number of active goroutines in the
-// group exceeding the limit set by SetLimit.
-//
-// The first f that returns a non-nil error cancels the group's context, if
-// any; Wait returns that error. Once the context is done, no f starts: Go
-// returns without starting it, a goroutine that had not yet called its f
-// returns without calling it, and Wait then returns the first error, or
-// context.Cause(ctx) if no f failed. A Go that is waiting for the limit when the context ends does not
-// start f either: it returns as soon as a running f returns and frees a
-// slot. Go panics if f is nil.
+// When an f returns an error and it is the group's first, the context from
+// WithContext is cancelled and Wait will report that error. Once the context
+// is done, no f starts: Go returns without starting it, a goroutine that had
+// not yet called its f returns without calling it, and Wait then returns the
+// first error, or context.Cause(ctx) if no f failed. A Go that is waiting
+// for the limit when the context ends does not start f either: it returns
+// as soon as a running f returns and frees a slot. Go panics if f is nil.
 func (g *Group) Go(f func() error) {
 	if f == nil {
 		panic("group: Go with nil function")
@@ -78,9 +75,9 @@ func (g *Group) Go(f func() error) {
 	g.start(f)
 }
 
-// TryGo calls f in a new goroutine only if the number of active goroutines
-// in the group is currently below the limit set by SetLimit. It reports
-// whether f was accepted: false means the group is at its limit.
+// TryGo is Go without the wait: when the group already runs as many
+// goroutines as its limit allows, it returns false and leaves f alone.
+// Otherwise it starts f as Go does and returns true.
 //
 // Once the group's context is done, TryGo, like Go, does not start f and
 // returns true, and Wait returns the first error or context.Cause(ctx), so
@@ -101,14 +98,11 @@ func (g *Group) TryGo(f func() error) bool {
 	return true
 }
 
-// SetLimit limits the number of active goroutines in this group to at most
-// n. A negative value indicates no limit. A limit of zero prevents any new
-// goroutine from being added.
-//
-// Any subsequent call to Go blocks until it can add an active goroutine
-// without exceeding the limit. The limit must not be modified while
-// goroutines started under a limit are active: SetLimit panics then, as
-// errgroup's does.
+// SetLimit caps how many goroutines of the group run at once: n >= 0 is the
+// cap (0 lets none start, so Go waits for ever), n < 0 removes it. Set it
+// while no goroutine of the group runs; changing a cap while goroutines
+// started under it still run panics, with the message errgroup uses behind
+// a "group: " prefix.
 func (g *Group) SetLimit(n int) {
 	if n < 0 {
 		g.sem = nil
@@ -129,8 +123,8 @@ func (g *Group) JoinErrors() {
 	g.join = true
 }
 
-// Wait blocks until all function calls from the Go method have returned,
-// then returns the first non-nil error from them (every error, with
+// Wait returns once every f passed to Go or TryGo has returned. Its result
+// is the first error an f returned, or nil (every error, with
 // JoinErrors). If some f was not started because the group's context was
 // done and no f failed, Wait returns context.Cause(ctx). Wait cancels the
 // group's context before it returns.

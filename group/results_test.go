@@ -97,6 +97,9 @@ func TestResultsSkippedAfterDone(t *testing.T) {
 	r, _ := group.WithResults[int](parent)
 	cancel(errCause)
 	r.Go(func() (int, error) { return 1, nil })
+	if !r.TryGo(func() (int, error) { return 2, nil }) {
+		t.Error("TryGo() on a done Results = false, want true (accepted, not started)")
+	}
 	got, err := r.Wait()
 	if got != nil || err != errCause {
 		t.Errorf("Wait() = %v, %v; want nil, %v", got, err, errCause)
