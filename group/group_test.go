@@ -417,3 +417,24 @@ func TestJoinErrorsWithContextCancelsOnFirst(t *testing.T) {
 		t.Errorf("context.Cause(ctx) = %v, want %v", got, errA)
 	}
 }
+
+func TestRandomCancel(t *testing.T) {
+	conctest.WithProcs(t, func(t *testing.T) {
+		for range 100 {
+			parent, stop := conctest.RandomCancel(context.Background(), 50)
+			g, ctx := group.WithContext(parent)
+			g.SetLimit(3)
+			for range 50 {
+				g.Go(func() error {
+					runtime.Gosched()
+					return ctx.Err()
+				})
+			}
+			err := g.Wait()
+			stop()
+			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, conctest.ErrRandomCancel) {
+				t.Fatalf("Wait() = %v, want nil, context.Canceled or %v", err, conctest.ErrRandomCancel)
+			}
+		}
+	})
+}
