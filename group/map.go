@@ -74,24 +74,7 @@ func mapInto[T, R any](ctx context.Context, items []T, out []R, limit int, f fun
 	m := &mapper[T, R]{items: items, out: out, f: f, workers: min(limit, len(items))}
 	m.ctx, m.cancel = context.WithCancelCause(ctx)
 	defer m.cancel(nil)
-	// The workers test the halt flag, not ctx.Err, before each call of f:
-	// a method call through the Context interface costs more than a
-	// trivial f. A cancellation of ctx reaches the flag through AfterFunc;
-	// an error of f sets it directly.
-	m.watcher.Add(1)
-	stopWatch := context.AfterFunc(m.ctx, func() {
-		defer m.watcher.Done()
-		m.halt.Store(true)
-	})
-	m.wg.Add(m.workers)
-	for range m.workers {
-		go m.work()
-	}
-	m.wg.Wait()
-	if stopWatch() {
-		m.watcher.Done()
-	}
-	m.watcher.Wait() // the AfterFunc goroutine, if it started, has ended
+	m.run()
 	if m.perr != nil {
 		panic(m.perr)
 	}
@@ -123,6 +106,30 @@ type mapper[T, R any] struct {
 	mu   sync.Mutex
 	err  error       // the first error
 	perr *PanicError // the first panic
+}
+
+// run starts the workers and returns when they and the AfterFunc that
+// watches m.ctx have all returned.
+//
+// The workers test the halt flag, not ctx.Err, before each call of f: a
+// method call through the Context interface costs more than a trivial f.
+// A cancellation of m.ctx reaches the flag through AfterFunc; an error of f
+// sets it directly.
+func (m *mapper[T, R]) run() {
+	m.watcher.Add(1)
+	stopWatch := context.AfterFunc(m.ctx, func() {
+		defer m.watcher.Done()
+		m.halt.Store(true)
+	})
+	m.wg.Add(m.workers)
+	for range m.workers {
+		go m.work()
+	}
+	m.wg.Wait()
+	if stopWatch() {
+		m.watcher.Done() // the AfterFunc never runs
+	}
+	m.watcher.Wait()
 }
 
 // work calls f on ranges of elements until none is left or m.ctx is done.
