@@ -1,0 +1,286 @@
+package group
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gopatterns/concurrency/internal/panics"
+)
+
+type token struct{}
+
+// A Group runs the parts of one job in goroutines and waits for them. Its
+// methods mean what they mean on golang.org/x/sync/errgroup.Group, so
+// replacing that type with this one changes no working program.
+//
+// The zero value is ready to use: it runs any number of goroutines at once
+// and has no context to cancel; it still recovers panics and can join
+// errors. A Group is safe for concurrent use by multiple goroutines, except
+// that SetLimit and JoinErrors must be called before the first Go. A Group
+// must not be copied after first use, and should not be reused for a
+// different task: the first error stays recorded and the context stays done.
+type Group struct {
+	ctx    context.Context         // nil for a zero Group
+	cancel context.CancelCauseFunc // nil for a zero Group
+
+	wg  sync.WaitGroup
+	sem chan token // nil means no limit
+
+	join    bool         // set by JoinErrors
+	seq     atomic.Int64 // numbers the Go calls when join is set
+	skipped atomic.Bool  // some f was not started because ctx was done
+
+	mu   sync.Mutex
+	err  error       // the first error
+	errs []seqError  // every error, when join is set
+	perr *PanicError // the first panic
+}
+
+// WithContext returns a Group together with a child of ctx that the group
+// cancels at its first failure, with the failure as the cause (the error,
+// the *PanicError or ErrGoexit), or else when Wait returns, with cause
+// context.Canceled.
+func WithContext(ctx context.Context) (*Group, context.Context) {
+	g := new(Group)
+	return g, g.init(ctx)
+}
+
+// init makes g cancel a context derived from ctx, and returns that context.
+func (g *Group) init(ctx context.Context) context.Context {
+	g.ctx, g.cancel = context.WithCancelCause(ctx)
+	return g.ctx
+}
+
+// Go runs f in a goroutine of its own. Call it before Wait, not after Wait
+// has begun (except from inside another f of the group). With a limit set,
+// Go waits while the group already has that many goroutines running.
+//
+// When an f returns an error and it is the group's first, the context from
+// WithContext is cancelled and Wait will report that error. Once the context
+// is done, no f starts: Go returns without starting it, a goroutine that had
+// not yet called its f returns without calling it, and Wait then returns the
+// first error, or context.Cause(ctx) if no f failed. A Go that is waiting
+// for the limit when the context ends does not start f either: it returns
+// as soon as a running f returns and frees a slot. Go panics if f is nil.
+func (g *Group) Go(f func() error) {
+	if f == nil {
+		panic("group: Go with nil function")
+	}
+	if !g.acquire() {
+		g.skipped.Store(true)
+		return
+	}
+	g.start(f)
+}
+
+// TryGo is Go without the wait: when the group already runs as many
+// goroutines as its limit allows, it returns false and leaves f alone.
+// Otherwise it starts f as Go does and returns true.
+//
+// Once the group's context is done, TryGo, like Go, does not start f and
+// returns true, and Wait returns the first error or context.Cause(ctx), so
+// that a loop that retries TryGo cannot spin on a cancelled group. TryGo
+// panics if f is nil.
+func (g *Group) TryGo(f func() error) bool {
+	if f == nil {
+		panic("group: TryGo with nil function")
+	}
+	if g.done() {
+		g.skipped.Store(true)
+		return true
+	}
+	if !g.tryAcquire() {
+		return false
+	}
+	g.start(f)
+	return true
+}
+
+// SetLimit caps how many goroutines of the group run at once: n >= 0 is the
+// cap (0 lets none start, so Go waits for ever), n < 0 removes it. Set it
+// while no goroutine of the group runs; changing a cap while goroutines
+// started under it still run panics, with the message errgroup uses behind
+// a "group: " prefix.
+func (g *Group) SetLimit(n int) {
+	if n < 0 {
+		g.sem = nil
+		return
+	}
+	if active := len(g.sem); active != 0 {
+		panic(fmt.Errorf("group: modify limit while %v goroutines in the group are still active", active))
+	}
+	g.sem = make(chan token, n)
+}
+
+// JoinErrors makes Wait return every error of the group, joined with
+// errors.Join in the order of the Go calls whose functions returned them,
+// instead of the first error only. The first error still cancels the
+// context from WithContext; use a zero Group to run every task to the end.
+// JoinErrors must be called before the first Go.
+func (g *Group) JoinErrors() {
+	g.join = true
+}
+
+// Wait returns once every f passed to Go or TryGo has returned. Its result
+// is the first error an f returned, or nil (every error, with
+// JoinErrors). If some f was not started because the group's context was
+// done and no f failed, Wait returns context.Cause(ctx). Wait cancels the
+// group's context before it returns.
+//
+// If an f panicked, Wait panics with the first *PanicError instead, after
+// every other f has returned: a panic is not lost, and the goroutine that
+// waits sees it with the stack of the goroutine that panicked.
+func (g *Group) Wait() error {
+	g.wg.Wait()
+	g.mu.Lock()
+	first, perr := g.err, g.perr
+	err := first
+	if g.join && len(g.errs) > 0 {
+		err = joinInOrder(g.errs)
+	}
+	g.mu.Unlock()
+	if err == nil && g.skipped.Load() {
+		// Skipped only happens with a context, so g.ctx is not nil.
+		err = context.Cause(g.ctx)
+	}
+	if g.cancel != nil {
+		g.cancel(first)
+	}
+	if perr != nil {
+		panic(perr)
+	}
+	return err
+}
+
+// done reports whether the group's context is done.
+func (g *Group) done() bool {
+	return g.ctx != nil && g.ctx.Err() != nil
+}
+
+// acquire takes a slot for one more goroutine, waiting while the group is at
+// its limit, and reports whether f may start: false, holding no slot, when
+// the group's context is done before or after the wait.
+//
+// The wait itself is a plain channel send, as in errgroup, and does not
+// also watch the context: a select on both costs about as much again as the
+// whole of Go. A Go waiting when the context ends therefore returns when the
+// next running f returns, which is no later than Wait could return anyway.
+func (g *Group) acquire() bool {
+	if g.done() {
+		return false
+	}
+	if g.sem == nil {
+		return true
+	}
+	g.sem <- token{}
+	if g.done() {
+		g.releaseSlot()
+		return false
+	}
+	return true
+}
+
+// tryAcquire takes a slot for one more goroutine if the group is below its
+// limit, and reports whether it did.
+func (g *Group) tryAcquire() bool {
+	if g.sem == nil {
+		return true
+	}
+	select {
+	case g.sem <- token{}:
+		// Like errgroup, this lets TryGo barge ahead of a Go that waits.
+		return true
+	default:
+		return false
+	}
+}
+
+// start runs f in a new goroutine that holds the slot already acquired.
+func (g *Group) start(f func() error) {
+	g.wg.Add(1)
+	if g.join {
+		go g.run(f, g.seq.Add(1))
+		return
+	}
+	// No sequence number to keep: the goroutine's closure holds only g
+	// and f, as errgroup's does.
+	go g.run(f, 0)
+}
+
+// run calls f unless the group's context is done by now, and records how
+// f ended: error, panic or runtime.Goexit.
+func (g *Group) run(f func() error, seq int64) {
+	returned := false
+	defer g.finish(&returned, seq)
+	if g.done() {
+		g.skipped.Store(true)
+		returned = true
+		return
+	}
+	err := f()
+	returned = true
+	if err != nil {
+		g.fail(err, seq)
+	}
+}
+
+// finish ends one goroutine of the group: it records a panic or
+// runtime.Goexit if f did not return, frees the goroutine's slot and marks
+// it done. It is run's only deferred call, so that the common path pays for
+// one defer, as errgroup's does.
+func (g *Group) finish(returned *bool, seq int64) {
+	if !*returned {
+		g.recovered(recover(), seq)
+	}
+	g.releaseSlot()
+	g.wg.Done()
+}
+
+// releaseSlot frees a slot of the limit. The receive does not block, so that
+// a limit set while goroutines started without one were running (a misuse
+// errgroup hangs on) cannot make them hang.
+func (g *Group) releaseSlot() {
+	select {
+	case <-g.sem:
+	default:
+	}
+}
+
+// recovered records how an f that did not return ended: v is what it
+// panicked with, or nil if it called runtime.Goexit. It runs in a deferred
+// call on top of the panicking frames, so the stack names the function
+// that panicked.
+func (g *Group) recovered(v any, seq int64) {
+	if v == nil {
+		g.fail(ErrGoexit, seq)
+		return
+	}
+	perr := panics.New(v)
+	g.mu.Lock()
+	if g.perr == nil {
+		g.perr = perr
+	}
+	g.mu.Unlock()
+	if g.cancel != nil {
+		g.cancel(perr)
+	}
+}
+
+// fail records err, returned by the f of Go call seq, and cancels the
+// context if err is the first error.
+func (g *Group) fail(err error, seq int64) {
+	g.mu.Lock()
+	first := g.err == nil
+	if first {
+		g.err = err
+	}
+	if g.join {
+		g.errs = append(g.errs, seqError{seq, err})
+	}
+	g.mu.Unlock()
+	if first && g.cancel != nil {
+		g.cancel(err)
+	}
+}

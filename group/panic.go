@@ -1,0 +1,19 @@
+package group
+
+import (
+	"errors"
+
+	"github.com/gopatterns/concurrency/internal/panics"
+)
+
+// PanicError is a panic recovered from a task, with the stack of the
+// goroutine that panicked. Wait, Map and ForEach re-panic with it once every
+// other task has returned; it is also the cause of the cancelled context.
+type PanicError = panics.Error
+
+// ErrGoexit is the error recorded for a task that called runtime.Goexit (as
+// testing.T.FailNow does) instead of returning. The task's goroutine exits as
+// runtime.Goexit demands; the group counts it as a failed task, cancels its
+// context with ErrGoexit as the cause if it is the first error, and Wait
+// returns it, because work that did not finish must not be reported as done.
+var ErrGoexit = errors.New("group: task called runtime.Goexit")
