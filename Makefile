@@ -3,6 +3,7 @@
 
 GO         ?= go
 PKGS       ?= ./...
+BENCHPKGS  ?= pool pipeline ratelimit cancel group
 BENCH      ?= .
 BENCHCOUNT ?= 6
 FUZZTIME   ?= 10s
@@ -26,13 +27,19 @@ examples:
 		$(GO) run ./$$d; \
 	done
 
-# Benchmarks, BENCHCOUNT runs each, summarised by benchstat with the
-# implementations (the /impl= part of a name) side by side, so that every
-# line is a ratio to the baseline listed first.
-# Narrow it with: make bench PKGS=./pool BENCH=W1
+# Benchmarks, BENCHCOUNT runs each, one file per package (bench-<pkg>.txt).
+# benchstat then prints each benchmark with its implementations (the /impl=
+# part of a name) side by side, so that every line is a ratio to the
+# baseline that benchmark runs first.
+# Narrow it with: make bench BENCHPKGS=pool BENCH=W1
 bench:
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count=$(BENCHCOUNT) $(PKGS) | tee bench.txt
-	$(GO) run $(BENCHSTAT) -col /impl bench.txt
+	@set -e; for pkg in $(BENCHPKGS); do \
+		out=bench-$$pkg.txt; \
+		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count=$(BENCHCOUNT) ./$$pkg | tee $$out; \
+		for name in $$(sed -n 's/^Benchmark\([^/ -]*\).*/\1/p' $$out | sort -u); do \
+			$(GO) run $(BENCHSTAT) -filter ".name:$$name" -col /impl $$out; \
+		done; \
+	done
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
