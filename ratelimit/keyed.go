@@ -1,0 +1,191 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// keyedShards is how many independently locked maps a Keyed spreads its keys
+// over, so that goroutines using different keys rarely contend.
+const keyedShards = 32
+
+// A Keyed keeps one token bucket per key: each key is allowed events at rate
+// r with bursts of up to burst, independently of the other keys, under the
+// rules of TokenBucket.
+//
+// Memory. A key's bucket is forgotten once it has refilled to burst (and
+// holds no tokens owed to a late waiter): it then gives the same answers a
+// new bucket would, so forgetting it changes nothing. Forgetting is lazy and
+// amortized: a shard sweeps out its full buckets whenever it has doubled in
+// size since its last sweep. Nothing runs in the background.
+//
+// With SetMaxKeys(n), Len never exceeds n. A key that arrives when the map
+// is full takes the place of a full bucket if one is found among a small
+// sample of the keys in its shard, and otherwise of the sampled key with the
+// most tokens: that key starts again from a full burst when next seen, which
+// is the smallest change of answers the bound allows. New keys are never
+// refused, so a flood of distinct keys cannot lock out new clients; it can
+// only let some clients start early on a fresh burst.
+//
+// The zero value allows no event; use NewKeyed. A Keyed is safe for
+// concurrent use and must not be copied after first use.
+type Keyed[K comparable] struct {
+	limit  rate.Limit
+	burst  float64
+	base   time.Time
+	seed   maphash.Seed
+	active atomic.Int64 // shards in use: fewer than all under a small SetMaxKeys
+	shards []keyedShard[K]
+}
+
+// NewKeyed returns a Keyed whose buckets hold up to burst tokens and refill
+// at r tokens per second. With r == rate.Inf every event is allowed and no
+// key is stored. NewKeyed panics if r is negative, or finite with burst < 1.
+func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
+	checkLimit(r, burst)
+	k := &Keyed[K]{
+		limit:  r,
+		burst:  float64(max(burst, 1)),
+		base:   time.Now(),
+		seed:   maphash.MakeSeed(),
+		shards: make([]keyedShard[K], keyedShards),
+	}
+	for i := range k.shards {
+		k.shards[i] = keyedShard[K]{m: make(map[K]*bucket), sweepAt: minSweep}
+	}
+	k.active.Store(keyedShards)
+	return k
+}
+
+// Allow reports whether an event for key may happen now, and takes its
+// token if so.
+func (k *Keyed[K]) Allow(key K) bool {
+	if k.limit >= rate.Inf {
+		return true
+	}
+	if k.shards == nil {
+		return false
+	}
+	s, now := k.lock(key)
+	defer s.mu.Unlock()
+	return s.get(k, key, now).allow(now, 1, k.limit, k.burst)
+}
+
+// Wait blocks until an event for key may happen and takes its token, under
+// the rules of TokenBucket.Wait: context.Cause(ctx) when ctx is done first
+// (the token is given back), and an immediate error for which
+// errors.Is(err, context.DeadlineExceeded) holds when the token would come
+// after ctx's deadline, or errors.Is(err, ErrNeverAllowed) when it would
+// never come.
+func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if k.limit >= rate.Inf {
+		return nil
+	}
+	if k.shards == nil || k.limit == 0 {
+		return fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
+	}
+	s, now := k.lock(key)
+	b := s.get(k, key, now)
+	delay, ok := b.reserve(now, 1, k.limit, k.burst, maxWait(ctx))
+	s.mu.Unlock()
+	if !ok {
+		return errDeadline
+	}
+	if delay <= 0 {
+		return nil
+	}
+	if err := sleep(ctx, delay, nil); err != nil {
+		s, now := k.lock(key)
+		if s.m[key] == b {
+			b.unreserve(now, 1, k.limit, k.burst)
+		}
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// SetMaxKeys bounds the number of keys held to n, evicting keys at once if
+// there are more (full buckets first). n <= 0 removes the bound.
+func (k *Keyed[K]) SetMaxKeys(n int) {
+	if k.shards == nil {
+		return
+	}
+	for i := range k.shards {
+		k.shards[i].mu.Lock()
+		defer k.shards[i].mu.Unlock()
+	}
+	now := int64(time.Since(k.base))
+	active := len(k.shards)
+	if n > 0 {
+		active = min(active, max(n/minSweep, 1))
+	}
+	if int(k.active.Load()) != active {
+		k.reshard(active)
+	}
+	for i := range k.shards[:active] {
+		s := &k.shards[i]
+		s.max = 0
+		if n > 0 {
+			s.max = n / active
+			if i < n%active {
+				s.max++
+			}
+		}
+		for s.max > 0 && len(s.m) > s.max {
+			s.evict(k, now)
+		}
+	}
+}
+
+// Len returns the number of keys held.
+func (k *Keyed[K]) Len() int {
+	n := 0
+	for i := range k.shards {
+		s := &k.shards[i]
+		s.mu.Lock()
+		n += len(s.m)
+		s.mu.Unlock()
+	}
+	return n
+}
+
+// lock locks and returns the shard of key, and reads the time under its lock.
+func (k *Keyed[K]) lock(key K) (*keyedShard[K], int64) {
+	h := maphash.Comparable(k.seed, key)
+	for {
+		n := k.active.Load()
+		s := &k.shards[h%uint64(n)]
+		s.mu.Lock()
+		// SetMaxKeys changes the number of shards only while holding every
+		// shard's lock: if it is unchanged now, s is key's shard.
+		if k.active.Load() == n {
+			return s, int64(time.Since(k.base))
+		}
+		s.mu.Unlock()
+	}
+}
+
+// reshard spreads the keys over the first active shards. The caller holds
+// every shard's lock.
+func (k *Keyed[K]) reshard(active int) {
+	old := make([]map[K]*bucket, len(k.shards))
+	for i := range k.shards {
+		old[i] = k.shards[i].m
+		k.shards[i].m = make(map[K]*bucket)
+	}
+	k.active.Store(int64(active))
+	for _, m := range old {
+		for key, b := range m {
+			k.shards[maphash.Comparable(k.seed, key)%uint64(active)].m[key] = b
+		}
+	}
+}
