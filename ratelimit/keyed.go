@@ -36,7 +36,7 @@ const keyedShards = 32
 // concurrent use and must not be copied after first use.
 type Keyed[K comparable] struct {
 	limit  rate.Limit
-	burst  float64
+	lim    limits
 	base   time.Time
 	seed   maphash.Seed
 	active atomic.Int64 // shards in use: fewer than all under a small SetMaxKeys
@@ -50,13 +50,13 @@ func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 	checkLimit(r, burst)
 	k := &Keyed[K]{
 		limit:  r,
-		burst:  float64(max(burst, 1)),
+		lim:    newLimits(r, max(burst, 1)),
 		base:   time.Now(),
 		seed:   maphash.MakeSeed(),
 		shards: make([]keyedShard[K], keyedShards),
 	}
 	for i := range k.shards {
-		k.shards[i] = keyedShard[K]{m: make(map[K]*bucket), sweepAt: minSweep}
+		k.shards[i] = keyedShard[K]{m: make(map[uint64]*keyedEntry[K]), sweepAt: minSweep}
 	}
 	k.active.Store(keyedShards)
 	return k
@@ -71,9 +71,10 @@ func (k *Keyed[K]) Allow(key K) bool {
 	if k.shards == nil {
 		return false
 	}
-	s, now := k.lock(key)
-	defer s.mu.Unlock()
-	return s.get(k, key, now).allow(now, 1, k.limit, k.burst)
+	s, h, now := k.lock(key)
+	ok := s.get(k, h, key, now).allow(now, 1, &k.lim)
+	s.mu.Unlock()
+	return ok
 }
 
 // Wait blocks until an event for key may happen and takes its token, under
@@ -92,9 +93,9 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	if k.shards == nil || k.limit == 0 {
 		return fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
 	}
-	s, now := k.lock(key)
-	b := s.get(k, key, now)
-	delay, ok := b.reserve(now, 1, k.limit, k.burst, maxWait(ctx))
+	s, h, now := k.lock(key)
+	b := s.get(k, h, key, now)
+	delay, ok := b.reserve(now, 1, &k.lim, maxWait(ctx))
 	s.mu.Unlock()
 	if !ok {
 		return errDeadline
@@ -103,9 +104,9 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 		return nil
 	}
 	if err := sleep(ctx, delay, nil); err != nil {
-		s, now := k.lock(key)
-		if s.m[key] == b {
-			b.unreserve(now, 1, k.limit, k.burst)
+		s, h, now := k.lock(key)
+		if s.find(h, key) == b { // not forgotten meanwhile
+			b.unreserve(now, 1, &k.lim)
 		}
 		s.mu.Unlock()
 		return err
@@ -140,7 +141,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 				s.max++
 			}
 		}
-		for s.max > 0 && len(s.m) > s.max {
+		for s.max > 0 && s.n > s.max {
 			s.evict(k, now)
 		}
 	}
@@ -152,15 +153,19 @@ func (k *Keyed[K]) Len() int {
 	for i := range k.shards {
 		s := &k.shards[i]
 		s.mu.Lock()
-		n += len(s.m)
+		n += s.n
 		s.mu.Unlock()
 	}
 	return n
 }
 
-// lock locks and returns the shard of key, and reads the time under its lock.
-func (k *Keyed[K]) lock(key K) (*keyedShard[K], int64) {
+// lock locks and returns the shard of key, with key's hash and the time.
+// The time is read before the lock, keeping the critical section short:
+// a bucket's clock only moves forward, so a time older than the bucket's
+// last one refills nothing and cannot refill an interval twice.
+func (k *Keyed[K]) lock(key K) (*keyedShard[K], uint64, int64) {
 	h := maphash.Comparable(k.seed, key)
+	now := int64(time.Since(k.base))
 	for {
 		n := k.active.Load()
 		s := &k.shards[h%uint64(n)]
@@ -168,7 +173,7 @@ func (k *Keyed[K]) lock(key K) (*keyedShard[K], int64) {
 		// SetMaxKeys changes the number of shards only while holding every
 		// shard's lock: if it is unchanged now, s is key's shard.
 		if k.active.Load() == n {
-			return s, int64(time.Since(k.base))
+			return s, h, now
 		}
 		s.mu.Unlock()
 	}
@@ -177,15 +182,20 @@ func (k *Keyed[K]) lock(key K) (*keyedShard[K], int64) {
 // reshard spreads the keys over the first active shards. The caller holds
 // every shard's lock.
 func (k *Keyed[K]) reshard(active int) {
-	old := make([]map[K]*bucket, len(k.shards))
+	old := make([]map[uint64]*keyedEntry[K], len(k.shards))
 	for i := range k.shards {
 		old[i] = k.shards[i].m
-		k.shards[i].m = make(map[K]*bucket)
+		k.shards[i].m = make(map[uint64]*keyedEntry[K])
+		k.shards[i].n = 0
 	}
 	k.active.Store(int64(active))
 	for _, m := range old {
-		for key, b := range m {
-			k.shards[maphash.Comparable(k.seed, key)%uint64(active)].m[key] = b
+		for h, e := range m {
+			for e != nil {
+				next := e.next
+				k.shards[h%uint64(active)].add(h, e)
+				e = next
+			}
 		}
 	}
 }

@@ -36,6 +36,7 @@ type TokenBucket struct {
 	mu    sync.Mutex
 	limit rate.Limit
 	burst int
+	lim   limits    // limit and burst for b
 	base  time.Time // zero until first needed
 	b     bucket
 }
@@ -47,7 +48,13 @@ type TokenBucket struct {
 func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 	checkLimit(r, burst)
 	burst = max(burst, 1)
-	return &TokenBucket{limit: r, burst: burst, base: time.Now(), b: bucket{tokens: float64(burst)}}
+	return &TokenBucket{
+		limit: r,
+		burst: burst,
+		lim:   newLimits(r, burst),
+		base:  time.Now(),
+		b:     bucket{tokens: float64(burst)},
+	}
 }
 
 // checkLimit panics on a rate and burst that allow no event at all.
@@ -77,7 +84,7 @@ func (b *TokenBucket) AllowN(n int) bool {
 	if b.limit >= rate.Inf || n == 0 {
 		return true
 	}
-	return b.b.allow(b.now(), float64(n), b.limit, float64(b.burst))
+	return b.b.allow(b.now(), float64(n), &b.lim)
 }
 
 // Wait is shorthand for WaitN(ctx, 1).
@@ -134,12 +141,12 @@ func (b *TokenBucket) reserveN(n int, maxWait time.Duration, owed bool) (time.Du
 	}
 	now := b.now()
 	if !owed {
-		if !b.b.allow(now, float64(n), b.limit, float64(b.burst)) {
+		if !b.b.allow(now, float64(n), &b.lim) {
 			return 0, nil, errDeadline
 		}
 		return 0, func() { b.unreserve(n) }, nil
 	}
-	delay, ok := b.b.reserve(now, float64(n), b.limit, float64(b.burst), maxWait)
+	delay, ok := b.b.reserve(now, float64(n), &b.lim, maxWait)
 	switch {
 	case !ok && b.limit == 0:
 		return 0, nil, fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
@@ -154,7 +161,7 @@ func (b *TokenBucket) unreserve(n int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.limit < rate.Inf {
-		b.b.unreserve(b.now(), float64(n), b.limit, float64(b.burst))
+		b.b.unreserve(b.now(), float64(n), &b.lim)
 	}
 }
 
@@ -167,6 +174,7 @@ func (b *TokenBucket) SetLimit(r rate.Limit) {
 	defer b.mu.Unlock()
 	b.settle()
 	b.limit = r
+	b.lim = newLimits(b.limit, b.burst)
 }
 
 // SetBurst changes the burst. A bucket holding more tokens than the new
@@ -178,6 +186,7 @@ func (b *TokenBucket) SetBurst(burst int) {
 	checkLimit(b.limit, burst)
 	b.settle()
 	b.burst = max(burst, 1)
+	b.lim = newLimits(b.limit, b.burst)
 }
 
 // Tokens returns the tokens an Allow would find now: at most burst, and
@@ -189,7 +198,7 @@ func (b *TokenBucket) Tokens() float64 {
 	if b.limit >= rate.Inf {
 		return float64(b.burst)
 	}
-	return b.b.tokensAt(b.now(), b.limit, float64(b.burst), false)
+	return b.b.tokensAt(b.now(), &b.lim, false)
 }
 
 // settle records the tokens accrued at the current rate and burst, before
@@ -200,7 +209,7 @@ func (b *TokenBucket) settle() {
 		b.b.set(now, float64(b.burst))
 		return
 	}
-	b.b.set(now, b.b.tokensAt(now, b.limit, float64(b.burst), true))
+	b.b.set(now, b.b.tokensAt(now, &b.lim, true))
 }
 
 // now returns the time since b.base, starting the clock of a zero

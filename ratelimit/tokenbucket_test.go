@@ -299,10 +299,11 @@ func TestTokenBucketClockNeverBackwards(t *testing.T) {
 // back and refills the same interval twice; a bucket must not.
 func TestBucketClockNeverBackwards(t *testing.T) {
 	const ms = int64(time.Millisecond)
-	var b bucket // empty; 1000 tokens/s, burst 1000
-	b.allow(100*ms, 0, 1000, 1000)
-	b.allow(50*ms, 0, 1000, 1000)
-	if got := b.tokensAt(100*ms, 1000, 1000, false); got != 100 {
+	var b bucket // empty
+	l := newLimits(1000, 1000)
+	b.allow(100*ms, 0, &l)
+	b.allow(50*ms, 0, &l)
+	if got := b.tokensAt(100*ms, &l, false); got != 100 {
 		t.Errorf("tokensAt(100ms) = %v, want 100", got)
 	}
 
