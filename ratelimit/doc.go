@@ -2,7 +2,8 @@
 // token bucket, per-key buckets with bounded memory, and helpers that combine
 // limiters and pace a channel.
 //
-// Every limiter reads the time with time.Now and sleeps with time.NewTimer,
+// Every limiter reads the time with time.Now or time.Since and sleeps with
+// time.NewTimer,
 // so it works inside a testing/synctest bubble. No limiter starts a
 // goroutine; only Throttle does, and it exits when its input is drained or its
 // context is done.

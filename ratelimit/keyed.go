@@ -16,21 +16,23 @@ const keyedShards = 32
 
 // A Keyed keeps one token bucket per key: each key is allowed events at rate
 // r with bursts of up to burst, independently of the other keys, under the
-// rules of TokenBucket.
+// rules of TokenBucket. The keys are spread over 32 independently locked
+// shards.
 //
 // Memory. A key's bucket is forgotten once it has refilled to burst (and
 // holds no tokens owed to a late waiter): it then gives the same answers a
 // new bucket would, so forgetting it changes nothing. Forgetting is lazy and
 // amortized: a shard sweeps out its full buckets whenever it has doubled in
-// size since its last sweep. Nothing runs in the background.
+// size since its last sweep, so it holds at most about twice the keys used
+// within the last burst/r + CatchUp. Nothing runs in the background.
 //
-// With SetMaxKeys(n), Len never exceeds n. A key that arrives when the map
-// is full takes the place of a full bucket if one is found among a small
-// sample of the keys in its shard, and otherwise of the sampled key with the
-// most tokens: that key starts again from a full burst when next seen, which
-// is the smallest change of answers the bound allows. New keys are never
-// refused, so a flood of distinct keys cannot lock out new clients; it can
-// only let some clients start early on a fresh burst.
+// With SetMaxKeys(n), Len never exceeds n. A key that arrives when its
+// shard is full takes the place of a full bucket if one is found among a
+// sample of 8 keys of that shard, and otherwise of the sampled key with the
+// most tokens, whose answers change least when it starts again from a full
+// burst. New keys are never refused, so a flood of distinct keys cannot lock
+// out new clients; it can only let some clients start early on a fresh
+// burst.
 //
 // The zero value allows no event; use NewKeyed. A Keyed is safe for
 // concurrent use and must not be copied after first use.
@@ -115,7 +117,9 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 }
 
 // SetMaxKeys bounds the number of keys held to n, evicting keys at once if
-// there are more (full buckets first). n <= 0 removes the bound.
+// there are more, full buckets first. Each shard may then hold its share of
+// n; below 64 keys per shard, fewer shards are used. n <= 0 removes the
+// bound.
 func (k *Keyed[K]) SetMaxKeys(n int) {
 	if k.shards == nil {
 		return

@@ -10,25 +10,27 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// A TokenBucket allows events at rate r with bursts of up to burst events:
-// the token bucket of golang.org/x/time/rate, with its rate type, its
-// meaning of rate.Inf and of a zero rate, and its Allow, Wait and
-// reservation rules, but with two corrections:
+// A TokenBucket allows events at rate r with bursts of up to burst events.
+// It is the token bucket of golang.org/x/time/rate, with its rate type, its
+// meaning of rate.Inf and of a zero rate, and its rules for Allow and for
+// waits that reserve their tokens on entry, with two corrections:
 //
-//   - The time is read under the bucket's lock, so its clock never runs
-//     backwards and no interval is refilled twice (golang/go#65508: under
-//     contention rate.Limiter can allow more than burst + r*elapsed).
+//   - Its clock never runs backwards. rate.Limiter reads the time before
+//     taking its lock, and under contention an older time can reach it after
+//     a newer one: it then moves its clock back and refills the same interval
+//     twice, allowing more than burst + r*elapsed (golang/go#65508). A
+//     TokenBucket reads the time under its lock and never moves its clock
+//     back.
 //   - A Wait that the runtime wakes late does not lose the tokens that fall
 //     due meanwhile. Wait and WaitN may use tokens that overflowed the full
-//     bucket while that surplus is at most CatchUp's worth of the rate
+//     bucket as long as that surplus is at most CatchUp's worth of the rate
 //     (r*5ms), so a Wait loop keeps the configured rate where rate.Limiter
 //     falls 2% short at 10,000/s with burst 10. A bigger surplus means the
-//     bucket sat idle and is cut back to burst, so after idle time at most
+//     bucket sat idle and is cut back to burst, so after idle time exactly
 //     burst events pass at once. Allow and AllowN never see more than burst.
 //
-// Whatever the order of calls, the events allowed in any interval of length
-// d number at most burst + r*d + r*CatchUp, and at most burst + r*d for
-// Allow alone.
+// So over any interval of length d the bucket grants at most burst + r*d
+// tokens to Allow and AllowN, and at most burst + r*(d+CatchUp) in all.
 //
 // The zero value allows no event; use NewTokenBucket. A TokenBucket is safe
 // for concurrent use and must not be copied after first use.
