@@ -3,10 +3,9 @@
 // limiters and pace a channel.
 //
 // Every limiter reads the time with time.Now or time.Since and sleeps with
-// time.NewTimer,
-// so it works inside a testing/synctest bubble. No limiter starts a
-// goroutine; only Throttle does, and it exits when its input is drained or its
-// context is done.
+// time.NewTimer, so it works inside a testing/synctest bubble. No limiter
+// starts a goroutine; only Throttle does, and it exits when its input is
+// drained or its context is done.
 //
 // # Late wake-ups
 //

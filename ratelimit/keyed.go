@@ -58,7 +58,7 @@ func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 		shards: make([]keyedShard[K], keyedShards),
 	}
 	for i := range k.shards {
-		k.shards[i] = keyedShard[K]{m: make(map[uint64]*keyedEntry[K]), sweepAt: minSweep}
+		k.shards[i].sweepAt = minSweep
 	}
 	k.active.Store(keyedShards)
 	return k
@@ -107,7 +107,7 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	}
 	if err := sleep(ctx, delay, nil); err != nil {
 		s, h, now := k.lock(key)
-		if s.find(h, key) == b { // not forgotten meanwhile
+		if b := s.t.find(h, key); b != nil {
 			b.unreserve(now, 1, &k.lim)
 		}
 		s.mu.Unlock()
@@ -145,7 +145,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 				s.max++
 			}
 		}
-		for s.max > 0 && s.n > s.max {
+		for s.max > 0 && s.t.n > s.max {
 			s.evict(k, now)
 		}
 	}
@@ -157,7 +157,7 @@ func (k *Keyed[K]) Len() int {
 	for i := range k.shards {
 		s := &k.shards[i]
 		s.mu.Lock()
-		n += s.n
+		n += s.t.n
 		s.mu.Unlock()
 	}
 	return n
@@ -172,7 +172,7 @@ func (k *Keyed[K]) lock(key K) (*keyedShard[K], uint64, int64) {
 	now := int64(time.Since(k.base))
 	for {
 		n := k.active.Load()
-		s := &k.shards[h%uint64(n)]
+		s := &k.shards[shardOf(h, n)]
 		s.mu.Lock()
 		// SetMaxKeys changes the number of shards only while holding every
 		// shard's lock: if it is unchanged now, s is key's shard.
@@ -186,20 +186,22 @@ func (k *Keyed[K]) lock(key K) (*keyedShard[K], uint64, int64) {
 // reshard spreads the keys over the first active shards. The caller holds
 // every shard's lock.
 func (k *Keyed[K]) reshard(active int) {
-	old := make([]map[uint64]*keyedEntry[K], len(k.shards))
+	old := make([]keyedTable[K], len(k.shards))
 	for i := range k.shards {
-		old[i] = k.shards[i].m
-		k.shards[i].m = make(map[uint64]*keyedEntry[K])
-		k.shards[i].n = 0
+		old[i], k.shards[i].t = k.shards[i].t, keyedTable[K]{}
 	}
 	k.active.Store(int64(active))
-	for _, m := range old {
-		for h, e := range m {
-			for e != nil {
-				next := e.next
-				k.shards[h%uint64(active)].add(h, e)
-				e = next
+	for _, t := range old {
+		for _, s := range t.slots {
+			if s.h != 0 {
+				k.shards[shardOf(s.h, int64(active))].t.add(s.h, s.key, s.b)
 			}
 		}
 	}
+}
+
+// shardOf returns the shard, of n, for a key with hash h. It uses the high
+// bits of h, leaving the low ones to choose a slot within the shard.
+func shardOf(h uint64, n int64) uint64 {
+	return (h >> 40) % uint64(n)
 }
