@@ -92,20 +92,24 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	if k.limit >= rate.Inf {
 		return nil
 	}
-	if k.shards == nil || k.limit == 0 {
-		return fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
+	if k.shards == nil {
+		return fmt.Errorf("%w: zero Keyed", ErrNeverAllowed)
 	}
 	s, h, now := k.lock(key)
-	b := s.get(k, h, key, now)
-	delay, ok := b.reserve(now, 1, &k.lim, maxWait(ctx))
+	delay, ok := s.get(k, h, key, now).reserve(now, 1, &k.lim, maxWait(ctx))
 	s.mu.Unlock()
-	if !ok {
+	switch {
+	case !ok && k.limit == 0:
+		return fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
+	case !ok:
 		return errDeadline
 	}
 	if delay <= 0 {
 		return nil
 	}
 	if err := sleep(ctx, delay, nil); err != nil {
+		// Should SetMaxKeys have evicted the key meanwhile, its new bucket
+		// gets the token, capped at burst as always.
 		s, h, now := k.lock(key)
 		if b := s.t.find(h, key); b != nil {
 			b.unreserve(now, 1, &k.lim)

@@ -200,6 +200,21 @@ func TestKeyedWaitErrors(t *testing.T) {
 	})
 }
 
+func TestKeyedZeroRate(t *testing.T) {
+	k := NewKeyed[string](0, 2)
+	for range 2 {
+		if err := k.Wait(context.Background(), "a"); err != nil {
+			t.Fatalf("Wait() with tokens left at rate 0 = %v, want nil", err)
+		}
+	}
+	if err := k.Wait(context.Background(), "a"); !errors.Is(err, ErrNeverAllowed) {
+		t.Errorf("Wait() on an empty bucket at rate 0 = %v, want %v", err, ErrNeverAllowed)
+	}
+	if k.Allow("a") || !k.Allow("b") {
+		t.Error("rate 0: want a refused and b allowed")
+	}
+}
+
 func TestKeyedZeroAndInf(t *testing.T) {
 	var zero Keyed[string]
 	if zero.Allow("a") {
