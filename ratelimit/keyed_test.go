@@ -39,23 +39,26 @@ func TestKeyedIndependentKeys(t *testing.T) {
 // forgets most keys.
 func TestKeyedForgetsOnlyWhatChangesNothing(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		const r, burst = 100, 3
+		const r, burst = 10, 3
 		k := NewKeyed[int](r, burst)
 		ref := map[int]*TokenBucket{}
 		rng := rand.New(rand.NewPCG(1, 2))
-		for i := range 200_000 {
-			key := rng.IntN(5_000)
+		zipf := rand.NewZipf(rng, 1.1, 1, 2_000) // hot keys and cold ones
+		for i := range 100_000 {
+			key := int(zipf.Uint64())
 			if rng.IntN(4) == 0 {
-				key = 5_000 + i // seen once
+				key = 10_000 + i // a key seen once, which makes the shards sweep
 			}
 			if ref[key] == nil {
 				ref[key] = NewTokenBucket(r, burst)
 			}
-			if got, want := k.Allow(key), ref[key].Allow(); got != want {
-				t.Fatalf("call %d: Allow(%d) = %v, want %v", i, key, got, want)
+			for range 1 + 2*rng.IntN(2) { // bursts show a bucket forgotten early
+				if got, want := k.Allow(key), ref[key].Allow(); got != want {
+					t.Fatalf("call %d: Allow(%d) = %v, want %v", i, key, got, want)
+				}
 			}
-			if rng.IntN(100) == 0 {
-				time.Sleep(time.Duration(rng.IntN(int(20 * time.Millisecond))))
+			if rng.IntN(20) == 0 {
+				time.Sleep(time.Duration(rng.IntN(int(50 * time.Millisecond))))
 			}
 		}
 		if got, seen := k.Len(), len(ref); got > seen/4 {
@@ -73,7 +76,7 @@ func TestKeyedKeepsOwedTokens(t *testing.T) {
 		k.Wait(ctx, 0)
 		k.Wait(ctx, 0) // sleeps 1ms
 		time.Sleep(3 * time.Millisecond)
-		for i := 1; i < 10*minSweep; i++ { // sweeps the shards
+		for i := 1; i < 4*minSweep*keyedShards; i++ { // sweeps every shard
 			k.Allow(i)
 		}
 		start := time.Now()
