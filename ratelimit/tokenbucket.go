@@ -11,9 +11,10 @@ import (
 )
 
 // A TokenBucket allows events at rate r with bursts of up to burst events.
-// It is the token bucket of golang.org/x/time/rate, with its rate type, its
-// meaning of rate.Inf and of a zero rate, and its rules for Allow and for
-// waits that reserve their tokens on entry, with two corrections:
+// It is the token bucket of golang.org/x/time/rate: the same rate type, the
+// same meaning of rate.Inf and of a zero rate, the same rules for Allow and
+// for waits that reserve their tokens on entry. It keeps its own state,
+// rather than wrapping a rate.Limiter, for two corrections that need it:
 //
 //   - Its clock never runs backwards. rate.Limiter reads the time before
 //     taking its lock, and under contention an older time can reach it after
@@ -26,8 +27,9 @@ import (
 //     bucket as long as that surplus is at most CatchUp's worth of the rate
 //     (r*5ms), so a Wait loop keeps the configured rate where rate.Limiter
 //     falls 2% short at 10,000/s with burst 10. A bigger surplus means the
-//     bucket sat idle and is cut back to burst, so after idle time exactly
-//     burst events pass at once. Allow and AllowN never see more than burst.
+//     bucket sat idle and is cut back to burst: once it has been full for
+//     longer than CatchUp, exactly burst events pass at once. Allow and
+//     AllowN never see more than burst.
 //
 // So over any interval of length d the bucket grants at most burst + r*d
 // tokens to Allow and AllowN, and at most burst + r*(d+CatchUp) in all.
