@@ -12,49 +12,62 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// BenchmarkAllow measures one Allow on a limiter that mostly refuses, the
-// common case under load (10,000 events per second, burst 100).
-func BenchmarkAllow(b *testing.B) {
-	const r, burst = 10_000, 100
-	for _, impl := range []struct {
+// allowImpls are the single limiters compared, at rate r with burst: the
+// baseline first.
+func allowImpls(r rate.Limit, burst int) []struct {
+	name string
+	l    Limiter
+} {
+	return []struct {
 		name string
-		l    func() Limiter
+		l    Limiter
 	}{
-		{"xrate", func() Limiter { return rate.NewLimiter(r, burst) }},
-		{"tokenbucket", func() Limiter { return NewTokenBucket(r, burst) }},
-		{"ticker", func() Limiter { return NewTicker(time.Second / r) }},
-	} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			l := impl.l()
-			b.ReportAllocs()
-			for b.Loop() {
-				l.Allow()
-			}
-		})
+		{"xrate", rate.NewLimiter(r, burst)},
+		{"tokenbucket", NewTokenBucket(r, burst)},
+		{"ticker", NewTicker(time.Duration(float64(time.Second) / float64(r)))},
+	}
+}
+
+// allowStates are the regimes Allow is measured in: a limiter that refuses
+// almost every call (10,000/s, burst 100, called far faster), and one that
+// allows almost every call (10^8/s).
+var allowStates = []struct {
+	name  string
+	r     rate.Limit
+	burst int
+}{
+	{"refusing", 10_000, 100},
+	{"allowing", 1e8, 100},
+}
+
+// BenchmarkAllow measures one Allow.
+func BenchmarkAllow(b *testing.B) {
+	for _, st := range allowStates {
+		for _, impl := range allowImpls(st.r, st.burst) {
+			b.Run("state="+st.name+"/impl="+impl.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.l.Allow()
+				}
+			})
+		}
 	}
 }
 
 // BenchmarkAllowParallel is BenchmarkAllow with every P calling Allow on the
 // same limiter.
 func BenchmarkAllowParallel(b *testing.B) {
-	const r, burst = 10_000, 100
-	for _, impl := range []struct {
-		name string
-		l    func() Limiter
-	}{
-		{"xrate", func() Limiter { return rate.NewLimiter(r, burst) }},
-		{"tokenbucket", func() Limiter { return NewTokenBucket(r, burst) }},
-		{"ticker", func() Limiter { return NewTicker(time.Second / r) }},
-	} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			l := impl.l()
-			b.ReportAllocs()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					l.Allow()
-				}
+	for _, st := range allowStates {
+		for _, impl := range allowImpls(st.r, st.burst) {
+			b.Run("state="+st.name+"/impl="+impl.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						impl.l.Allow()
+					}
+				})
 			})
-		})
+		}
 	}
 }
 
