@@ -211,41 +211,14 @@ func BenchmarkKeyedFlood(b *testing.B) {
 // at 1,000/s and burst 10 at 10,000/s.
 func BenchmarkWaitAccuracy(b *testing.B) {
 	for _, perSec := range []int{1_000, 10_000} {
-		burst := perSec / 1_000
-		interval := time.Second / time.Duration(perSec)
 		for _, g := range []int{1, 8} {
-			for _, impl := range []struct {
-				name string
-				wait func() (wait func(context.Context) error, stop func())
-			}{
-				{"timeticker", func() (func(context.Context) error, func()) {
-					tk := time.NewTicker(interval)
-					return func(ctx context.Context) error {
-						select {
-						case <-tk.C:
-							return nil
-						case <-ctx.Done():
-							return ctx.Err()
-						}
-					}, tk.Stop
-				}},
-				{"xrate", func() (func(context.Context) error, func()) {
-					return rate.NewLimiter(rate.Limit(perSec), burst).Wait, func() {}
-				}},
-				{"ticker", func() (func(context.Context) error, func()) {
-					tk := NewTicker(interval)
-					return tk.Wait, tk.Stop
-				}},
-				{"tokenbucket", func() (func(context.Context) error, func()) {
-					return NewTokenBucket(rate.Limit(perSec), burst).Wait, func() {}
-				}},
-			} {
+			for _, impl := range waitImpls(perSec) {
 				name := fmt.Sprintf("rate=%d/goroutines=%d/impl=%s", perSec, g, impl.name)
 				b.Run(name, func(b *testing.B) {
 					var events int64
 					var cpu time.Duration
 					for range b.N {
-						wait, stop := impl.wait()
+						wait, stop := impl.start()
 						c0 := cpuTime()
 						events += waitWindow(g, wait)
 						cpu += cpuTime() - c0
@@ -258,6 +231,43 @@ func BenchmarkWaitAccuracy(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// A waitImpl starts a limiter and returns its Wait and a function that
+// releases it.
+type waitImpl struct {
+	name  string
+	start func() (wait func(context.Context) error, stop func())
+}
+
+// waitImpls are the limiters BenchmarkWaitAccuracy compares at perSec
+// events per second, the baselines first.
+func waitImpls(perSec int) []waitImpl {
+	burst := perSec / 1_000
+	interval := time.Second / time.Duration(perSec)
+	return []waitImpl{
+		{"timeticker", func() (func(context.Context) error, func()) {
+			tk := time.NewTicker(interval)
+			return func(ctx context.Context) error {
+				select {
+				case <-tk.C:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}, tk.Stop
+		}},
+		{"xrate", func() (func(context.Context) error, func()) {
+			return rate.NewLimiter(rate.Limit(perSec), burst).Wait, func() {}
+		}},
+		{"ticker", func() (func(context.Context) error, func()) {
+			tk := NewTicker(interval)
+			return tk.Wait, tk.Stop
+		}},
+		{"tokenbucket", func() (func(context.Context) error, func()) {
+			return NewTokenBucket(rate.Limit(perSec), burst).Wait, func() {}
+		}},
 	}
 }
 
