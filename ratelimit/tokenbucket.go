@@ -26,7 +26,7 @@ import (
 //     due meanwhile. Wait and WaitN may use tokens that overflowed the full
 //     bucket as long as that surplus is at most CatchUp's worth of the rate
 //     (r*5ms), so a Wait loop keeps the configured rate where rate.Limiter
-//     falls 2% short at 10,000/s with burst 10. A bigger surplus means the
+//     falls 1-5% short at 10,000/s with burst 10. A bigger surplus means the
 //     bucket sat idle and is cut back to burst: once it has been full for
 //     longer than CatchUp, exactly burst events pass at once. Allow and
 //     AllowN never see more than burst.
