@@ -1,0 +1,211 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// keyedShards is how many independently locked maps a Keyed spreads its keys
+// over, so that goroutines using different keys rarely contend.
+const keyedShards = 32
+
+// A Keyed keeps one token bucket per key: each key is allowed events at rate
+// r with bursts of up to burst, independently of the other keys, under the
+// rules of TokenBucket. The keys are spread over 32 independently locked
+// shards.
+//
+// Memory. A key's bucket is forgotten once it has refilled to burst (and
+// holds no tokens owed to a late waiter): it then gives the same answers a
+// new bucket would, so forgetting it changes nothing. Forgetting is lazy and
+// amortized: a shard sweeps out its full buckets whenever it has doubled in
+// size since its last sweep, so it holds at most about twice the keys used
+// within the last burst/r + CatchUp. Nothing runs in the background.
+//
+// With SetMaxKeys(n), Len never exceeds n. A key that arrives when its
+// shard is full takes the place of a full bucket if one is found among a
+// sample of 8 keys of that shard, and otherwise of the sampled key with the
+// most tokens, whose answers change least when it starts again from a full
+// burst. New keys are never refused, so a flood of distinct keys cannot lock
+// out new clients; it can only let some clients start early on a fresh
+// burst.
+//
+// The zero value allows no event; use NewKeyed. A Keyed is safe for
+// concurrent use and must not be copied after first use.
+type Keyed[K comparable] struct {
+	limit  rate.Limit
+	lim    limits
+	base   time.Time
+	seed   maphash.Seed
+	active atomic.Int64 // shards in use: fewer than all under a small SetMaxKeys
+	shards []keyedShard[K]
+}
+
+// NewKeyed returns a Keyed whose buckets hold up to burst tokens and refill
+// at r tokens per second. With r == rate.Inf every event is allowed and no
+// key is stored. NewKeyed panics if r is negative, or finite with burst < 1.
+func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
+	checkLimit(r, burst)
+	k := &Keyed[K]{
+		limit:  r,
+		lim:    newLimits(r, max(burst, 1)),
+		base:   time.Now(),
+		seed:   maphash.MakeSeed(),
+		shards: make([]keyedShard[K], keyedShards),
+	}
+	for i := range k.shards {
+		k.shards[i].sweepAt = minSweep
+	}
+	k.active.Store(keyedShards)
+	return k
+}
+
+// Allow reports whether an event for key may happen now, and takes its
+// token if so.
+func (k *Keyed[K]) Allow(key K) bool {
+	if k.limit >= rate.Inf {
+		return true
+	}
+	if k.shards == nil {
+		return false
+	}
+	s, h, now := k.lock(key)
+	ok := s.get(k, h, key, now).allow(now, 1, &k.lim)
+	s.mu.Unlock()
+	return ok
+}
+
+// Wait blocks until an event for key may happen and takes its token, under
+// the rules of TokenBucket.Wait: context.Cause(ctx) when ctx is done first
+// (the token is given back), and an immediate error for which
+// errors.Is(err, context.DeadlineExceeded) holds when the token would come
+// after ctx's deadline, or errors.Is(err, ErrNeverAllowed) when it would
+// never come.
+func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if k.limit >= rate.Inf {
+		return nil
+	}
+	if k.shards == nil {
+		return fmt.Errorf("%w: zero Keyed", ErrNeverAllowed)
+	}
+	s, h, now := k.lock(key)
+	delay, ok := s.get(k, h, key, now).reserve(now, 1, &k.lim, maxWait(ctx))
+	s.mu.Unlock()
+	switch {
+	case !ok && k.limit == 0:
+		return fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
+	case !ok:
+		return errDeadline
+	}
+	if delay <= 0 {
+		return nil
+	}
+	if err := sleep(ctx, delay, nil); err != nil {
+		// Should SetMaxKeys have evicted the key meanwhile, its new bucket
+		// gets the token, capped at burst as always.
+		s, h, now := k.lock(key)
+		if b := s.t.find(h, key); b != nil {
+			b.unreserve(now, 1, &k.lim)
+		}
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// SetMaxKeys bounds the number of keys held to n, evicting keys at once if
+// there are more, full buckets first. Each shard may then hold its share of
+// n; below 64 keys per shard, fewer shards are used. n <= 0 removes the
+// bound.
+func (k *Keyed[K]) SetMaxKeys(n int) {
+	if k.shards == nil {
+		return
+	}
+	for i := range k.shards {
+		k.shards[i].mu.Lock()
+		defer k.shards[i].mu.Unlock()
+	}
+	now := int64(time.Since(k.base))
+	active := len(k.shards)
+	if n > 0 {
+		active = min(active, max(n/minSweep, 1))
+	}
+	if int(k.active.Load()) != active {
+		k.reshard(active)
+	}
+	for i := range k.shards[:active] {
+		s := &k.shards[i]
+		s.max = 0
+		if n > 0 {
+			s.max = n / active
+			if i < n%active {
+				s.max++
+			}
+		}
+		for s.max > 0 && s.t.n > s.max {
+			s.evict(k, now)
+		}
+	}
+}
+
+// Len returns the number of keys held.
+func (k *Keyed[K]) Len() int {
+	n := 0
+	for i := range k.shards {
+		s := &k.shards[i]
+		s.mu.Lock()
+		n += s.t.n
+		s.mu.Unlock()
+	}
+	return n
+}
+
+// lock locks and returns the shard of key, with key's hash and the time.
+// The time is read before the lock, keeping the critical section short:
+// a bucket's clock only moves forward, so a time older than the bucket's
+// last one refills nothing and cannot refill an interval twice.
+func (k *Keyed[K]) lock(key K) (*keyedShard[K], uint64, int64) {
+	h := maphash.Comparable(k.seed, key)
+	now := int64(time.Since(k.base))
+	for {
+		n := k.active.Load()
+		s := &k.shards[shardOf(h, n)]
+		s.mu.Lock()
+		// SetMaxKeys changes the number of shards only while holding every
+		// shard's lock: if it is unchanged now, s is key's shard.
+		if k.active.Load() == n {
+			return s, h, now
+		}
+		s.mu.Unlock()
+	}
+}
+
+// reshard spreads the keys over the first active shards. The caller holds
+// every shard's lock.
+func (k *Keyed[K]) reshard(active int) {
+	old := make([]keyedTable[K], len(k.shards))
+	for i := range k.shards {
+		old[i], k.shards[i].t = k.shards[i].t, keyedTable[K]{}
+	}
+	k.active.Store(int64(active))
+	for _, t := range old {
+		for _, s := range t.slots {
+			if s.h != 0 {
+				k.shards[shardOf(s.h, int64(active))].t.add(s.h, s.key, s.b)
+			}
+		}
+	}
+}
+
+// shardOf returns the shard, of n, for a key with hash h. It uses the high
+// bits of h, leaving the low ones to choose a slot within the shard.
+func shardOf(h uint64, n int64) uint64 {
+	return (h >> 40) % uint64(n)
+}

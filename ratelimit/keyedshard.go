@@ -1,0 +1,57 @@
+package ratelimit
+
+import "sync"
+
+// minSweep is the smallest size at which a shard sweeps out full buckets.
+const minSweep = 64
+
+// evictSample is how many keys a full shard looks at to choose one to evict.
+const evictSample = 8
+
+// A keyedShard is one locked part of a Keyed's buckets.
+type keyedShard[K comparable] struct {
+	mu      sync.Mutex
+	t       keyedTable[K]
+	max     int // most keys held; 0 means no bound
+	sweepAt int // size at which the next sweep runs
+	_       [16]byte
+}
+
+// get returns the bucket of key, whose hash is h, adding a full one if key
+// has none. The caller holds s.mu; the pointer is valid until it unlocks.
+func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) *bucket {
+	if b := s.t.find(h, key); b != nil {
+		return b
+	}
+	if s.t.n >= s.sweepAt {
+		s.sweep(k, now)
+	}
+	for s.max > 0 && s.t.n >= s.max {
+		s.evict(k, now)
+	}
+	return s.t.add(h, key, bucket{tokens: k.lim.burst, last: now})
+}
+
+// sweep forgets every full bucket, and schedules the next sweep for when
+// the shard has doubled, so that sweeping costs O(1) per key added.
+func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
+	s.t.sweep(func(b *bucket) bool { return b.full(now, &k.lim) })
+	s.sweepAt = max(2*s.t.n, minSweep)
+}
+
+// evict forgets one key: a full bucket among a sample of evictSample keys
+// if there is one, else the sampled bucket with the most tokens.
+func (s *keyedShard[K]) evict(k *Keyed[K], now int64) {
+	victim, most := uint64(0), 0.0
+	found := false
+	s.t.sample(evictSample, func(i uint64, b *bucket) bool {
+		t := b.tokensAt(now, &k.lim, true)
+		if !found || t > most {
+			victim, most, found = i, t, true
+		}
+		return !b.full(now, &k.lim)
+	})
+	if found {
+		s.t.remove(victim)
+	}
+}

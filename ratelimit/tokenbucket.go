@@ -1,0 +1,226 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// A TokenBucket allows events at rate r with bursts of up to burst events.
+// It is the token bucket of golang.org/x/time/rate: the same rate type, the
+// same meaning of rate.Inf and of a zero rate, the same rules for Allow and
+// for waits that reserve their tokens on entry. It keeps its own state,
+// rather than wrapping a rate.Limiter, for two corrections that need it:
+//
+//   - Its clock never runs backwards. rate.Limiter reads the time before
+//     taking its lock, and under contention an older time can reach it after
+//     a newer one: it then moves its clock back and refills the same interval
+//     twice, allowing more than burst + r*elapsed (golang/go#65508). A
+//     TokenBucket reads the time under its lock and never moves its clock
+//     back.
+//   - A Wait that the runtime wakes late does not lose the tokens that fall
+//     due meanwhile. Wait and WaitN may use tokens that overflowed the full
+//     bucket as long as that surplus is at most CatchUp's worth of the rate
+//     (r*5ms), so a Wait loop keeps the configured rate where rate.Limiter
+//     falls 1-5% short at 10,000/s with burst 10. A bigger surplus means the
+//     bucket sat idle and is cut back to burst: once it has been full for
+//     longer than CatchUp, exactly burst events pass at once. Allow and
+//     AllowN never see more than burst.
+//
+// So over any interval of length d the bucket grants at most burst + r*d
+// tokens to Allow and AllowN, and at most burst + r*(d+CatchUp) in all.
+//
+// The zero value allows no event; use NewTokenBucket. A TokenBucket is safe
+// for concurrent use and must not be copied after first use.
+type TokenBucket struct {
+	mu    sync.Mutex
+	limit rate.Limit
+	burst int
+	lim   limits    // limit and burst for b
+	base  time.Time // zero until first needed
+	b     bucket
+}
+
+// NewTokenBucket returns a full bucket of burst tokens refilled at r tokens
+// per second. With r == rate.Inf every event is allowed and burst is ignored
+// (should the rate later become finite, a burst below 1 counts as 1).
+// NewTokenBucket panics if r is negative, or finite with burst < 1.
+func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
+	checkLimit(r, burst)
+	burst = max(burst, 1)
+	return &TokenBucket{
+		limit: r,
+		burst: burst,
+		lim:   newLimits(r, burst),
+		base:  time.Now(),
+		b:     bucket{tokens: float64(burst)},
+	}
+}
+
+// checkLimit panics on a rate and burst that allow no event at all.
+func checkLimit(r rate.Limit, burst int) {
+	if r < 0 || math.IsNaN(float64(r)) {
+		panic("ratelimit: rate < 0")
+	}
+	if r < rate.Inf && burst < 1 {
+		panic("ratelimit: burst < 1")
+	}
+}
+
+// Allow reports whether an event may happen now, and takes its token if so.
+func (b *TokenBucket) Allow() bool {
+	return b.AllowN(1)
+}
+
+// AllowN reports whether n events may happen now, and takes their n tokens
+// if so; otherwise it leaves the bucket unchanged. AllowN(0) reports true;
+// AllowN panics if n < 0.
+func (b *TokenBucket) AllowN(n int) bool {
+	if n < 0 {
+		panic("ratelimit: n < 0")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limit >= rate.Inf || n == 0 {
+		return true
+	}
+	return b.b.allow(b.now(), float64(n), &b.lim)
+}
+
+// Wait is shorthand for WaitN(ctx, 1).
+func (b *TokenBucket) Wait(ctx context.Context) error {
+	return b.WaitN(ctx, 1)
+}
+
+// WaitN blocks until n events may happen and takes their tokens. If ctx is
+// done first, WaitN returns context.Cause(ctx) and gives the tokens back. If
+// the tokens would come only after ctx's deadline, it returns at once with an
+// error for which errors.Is(err, context.DeadlineExceeded) holds; if they
+// would never come (n > burst, or a zero rate), at once with an error for
+// which errors.Is(err, ErrNeverAllowed) holds. Either way it takes nothing.
+// Waiters are served in the order they call, as with rate.Limiter: each
+// reserves its tokens on entry.
+func (b *TokenBucket) WaitN(ctx context.Context, n int) error {
+	if n < 0 {
+		panic("ratelimit: n < 0")
+	}
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	delay, undo, err := b.reserveN(n, maxWait(ctx), true)
+	if err != nil || delay <= 0 {
+		return err
+	}
+	if err := sleep(ctx, delay, nil); err != nil {
+		undo()
+		return err
+	}
+	return nil
+}
+
+// reserve takes one token for All.
+func (b *TokenBucket) reserve(maxWait time.Duration, wait bool) (time.Duration, func(bool), error) {
+	d, undo, err := b.reserveN(1, maxWait, wait)
+	if err != nil {
+		return 0, nil, err
+	}
+	return d, func(bool) { undo() }, nil
+}
+
+// reserveN takes n tokens, waiting at most maxWait for them, and returns the
+// wait and a function that gives them back. A wait (owed true) may use the
+// tokens owed to late waiters; an Allow may not.
+func (b *TokenBucket) reserveN(n int, maxWait time.Duration, owed bool) (time.Duration, func(), error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limit >= rate.Inf || n == 0 {
+		return 0, func() {}, nil
+	}
+	if n > b.burst {
+		return 0, nil, fmt.Errorf("%w: %d tokens exceed burst %d", ErrNeverAllowed, n, b.burst)
+	}
+	now := b.now()
+	if !owed {
+		if !b.b.allow(now, float64(n), &b.lim) {
+			return 0, nil, errDeadline
+		}
+		return 0, func() { b.unreserve(n) }, nil
+	}
+	delay, ok := b.b.reserve(now, float64(n), &b.lim, maxWait)
+	switch {
+	case !ok && b.limit == 0:
+		return 0, nil, fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
+	case !ok:
+		return 0, nil, errDeadline
+	}
+	return delay, func() { b.unreserve(n) }, nil
+}
+
+// unreserve gives back n tokens that a reservation took.
+func (b *TokenBucket) unreserve(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limit < rate.Inf {
+		b.b.unreserve(b.now(), float64(n), &b.lim)
+	}
+}
+
+// SetLimit changes the rate. Tokens accrued so far are kept; waits already
+// reserved keep their times, as with rate.Limiter. SetLimit panics if r is
+// negative.
+func (b *TokenBucket) SetLimit(r rate.Limit) {
+	checkLimit(r, 1)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.settle()
+	b.limit = r
+	b.lim = newLimits(b.limit, b.burst)
+}
+
+// SetBurst changes the burst. A bucket holding more tokens than the new
+// burst loses the excess at its next use. SetBurst panics if burst < 1 while
+// the rate is finite; with rate.Inf a burst below 1 counts as 1.
+func (b *TokenBucket) SetBurst(burst int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	checkLimit(b.limit, burst)
+	b.settle()
+	b.burst = max(burst, 1)
+	b.lim = newLimits(b.limit, b.burst)
+}
+
+// Tokens returns the tokens an Allow would find now: at most burst, and
+// negative while waits hold reserved tokens that have not refilled yet.
+// With rate.Inf it returns burst.
+func (b *TokenBucket) Tokens() float64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limit >= rate.Inf {
+		return float64(b.burst)
+	}
+	return b.b.tokensAt(b.now(), &b.lim, false)
+}
+
+// settle records the tokens accrued at the current rate and burst, before
+// either changes. The caller holds b.mu.
+func (b *TokenBucket) settle() {
+	now := b.now()
+	if b.limit >= rate.Inf {
+		b.b.set(now, float64(b.burst))
+		return
+	}
+	b.b.set(now, b.b.tokensAt(now, &b.lim, true))
+}
+
+// now returns the time since b.base, starting the clock of a zero
+// TokenBucket. The caller holds b.mu.
+func (b *TokenBucket) now() int64 {
+	if b.base.IsZero() {
+		b.base = time.Now()
+	}
+	return int64(time.Since(b.base))
+}
