@@ -69,7 +69,7 @@ func BenchmarkCPUIdeal(b *testing.B) {
 
 func benchImpls(b *testing.B, size int, boundBase bool, task func(int)) {
 	b.Run("impl=goroutine", func(b *testing.B) { goroutinePerTask(b, size, boundBase, task) })
-	b.Run("impl=seed", func(b *testing.B) { seedPool(b, size, task) })
+	b.Run("impl=chanpool", func(b *testing.B) { chanPool(b, size, task) })
 	b.Run("impl=errgroup", func(b *testing.B) { errgroupLimit(b, size, task) })
 	b.Run("impl=pool", func(b *testing.B) { poolNew(b, size, task) })
 	b.Run("impl=tasks", func(b *testing.B) { poolTasks(b, size, task) })
@@ -98,9 +98,9 @@ func goroutinePerTask(b *testing.B, size int, bounded bool, task func(int)) {
 	wg.Wait()
 }
 
-// seedPool is the hand-written pool of the classic program: size goroutines
+// chanPool is the hand-written pool of the classic program: size goroutines
 // ranging over a buffered jobs channel.
-func seedPool(b *testing.B, size int, task func(int)) {
+func chanPool(b *testing.B, size int, task func(int)) {
 	b.ReportAllocs()
 	jobs := make(chan int, 1024)
 	var wg sync.WaitGroup

@@ -1,5 +1,5 @@
 // Command ratelimit sends 5 requests at most one every 200 ms, printing each
-// with the time it was sent: section 3 of the seed program, with a
+// with the time it was sent: the classic ticker-limited loop, with a
 // ratelimit.Ticker in place of time.Tick.
 package main
 
