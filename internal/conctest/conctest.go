@@ -27,12 +27,12 @@ func Main(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// VerifyNone fails t if goroutines other than the test's own are still
-// running. Goroutines that are on their way out are given a short grace
-// period, as goleak does.
+// VerifyNone fails t if any goroutine is running besides the test's own and
+// the testing package's. Goroutines on their way out are given a short grace
+// period, as goleak does. It must not be used in parallel tests.
 func VerifyNone(t testing.TB) {
 	t.Helper()
-	goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	goleak.VerifyNone(t)
 }
 
 // A Tracker records how many goroutines are inside a section at once, and

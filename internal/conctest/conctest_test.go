@@ -111,6 +111,22 @@ func TestRandomCancelStopEarly(t *testing.T) {
 	}
 }
 
+func TestVerifyNoneSeesLeak(t *testing.T) {
+	stop := make(chan struct{})
+	go func() { <-stop }()
+	tb := &fakeTB{TB: t}
+	VerifyNone(tb)
+	close(stop)
+	if !tb.failed {
+		t.Error("VerifyNone passed with a goroutine left running, want a failure")
+	}
+	tb = &fakeTB{TB: t}
+	VerifyNone(tb)
+	if tb.failed {
+		t.Error("VerifyNone failed with no goroutine left running, want a pass")
+	}
+}
+
 func TestPanicsReturnsValue(t *testing.T) {
 	if v := Panics(t, "x: ", func() { panic("x: bad") }); v != "x: bad" {
 		t.Errorf("Panics = %v, want %q", v, "x: bad")
@@ -128,6 +144,8 @@ type fakeTB struct {
 
 func (f *fakeTB) Helper()               {}
 func (f *fakeTB) Fatalf(string, ...any) { f.failed = true; runtime.Goexit() }
+func (f *fakeTB) Error(...any)          { f.failed = true }
+func (f *fakeTB) Errorf(string, ...any) { f.failed = true }
 
 func TestPanicsFails(t *testing.T) {
 	for name, f := range map[string]func(){
