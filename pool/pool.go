@@ -1,6 +1,9 @@
 package pool
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // A Pool calls a work function on values submitted to it, on at most size
 // goroutines at once. Values wait in a FIFO queue, unbounded by default (see
@@ -11,6 +14,12 @@ import "sync"
 // A Pool must be created with New or NewTasks; the zero value is not usable.
 // A Pool is safe for concurrent use by multiple goroutines and must not be
 // copied after first use.
+//
+// Workers take values in FIFO order, several per lock when the queue is long,
+// but a worker that finds the queue empty takes over values another worker
+// has taken and not started; so a value waits only while size values run,
+// as if every worker took one value at a time. Work may wait for another
+// value of the same Pool as long as fewer than size values wait that way.
 //
 // Work that calls Wait or Close on its own Pool deadlocks, as does work that
 // calls Submit on its own Pool while a bounded queue is full; Submit with the
@@ -27,8 +36,10 @@ type Pool[T any] struct {
 	starting   int  // workers started that have not yet looked for work
 	closed     bool // set by Close
 	exited     chan struct{}
+	batches    []*batch[T]     // one per worker
 	submitters []*submitter[T] // blocked Submit calls, oldest first
 	waiters    []*waiter       // blocked Wait calls
+	waiting    atomic.Bool     // len(waiters) > 0: workers report each value done
 	handler    func(*PanicError)
 	panicErr   *PanicError // first panic not yet re-raised, when handler is nil
 
@@ -83,7 +94,8 @@ func runTask(f func()) {
 // (the default) the queue is unbounded and Submit never blocks. With n == 0
 // a value is accepted only when a worker is free to start on it at once, so
 // Submit hands values over one by one. With n > 0, up to n values may wait
-// beyond those that free workers are about to take.
+// beyond those that free workers are about to take. With a limit, workers
+// take values one at a time, so that every value not started counts.
 //
 // While the limit is reached, Submit blocks, SubmitContext blocks until ctx
 // is done, and TrySubmit returns false; blocked submitters are served in
@@ -105,6 +117,7 @@ func (p *Pool[T]) Resize(size int) {
 	p.mu.Lock()
 	p.size = size
 	p.admit()
+	p.spawnFor(p.unstarted())
 	p.mu.Unlock()
 }
 

@@ -6,7 +6,7 @@ type Stats struct {
 	Size    int // most workers at once, as set by New or Resize
 	Workers int // live worker goroutines
 	Running int // workers holding values taken from the queue
-	Queued  int // values no worker has taken yet
+	Queued  int // values not started yet
 
 	Submitted uint64 // values accepted by Submit, SubmitContext and TrySubmit
 	Completed uint64 // values whose call of work has ended, panicked or not
@@ -21,7 +21,7 @@ func (p *Pool[T]) Stats() Stats {
 		Size:      p.size,
 		Workers:   p.workers,
 		Running:   p.workers - p.idle,
-		Queued:    p.queue.len(),
+		Queued:    p.queue.len() + p.unstarted(),
 		Submitted: p.submitted,
 		Completed: p.completed,
 		Panicked:  p.panicked,

@@ -1,6 +1,9 @@
 package pool
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Submit queues v for a worker. It blocks only while a bounded queue is full
 // (see SetQueueLimit). It returns ErrClosed, and drops v, once Close has been
@@ -25,11 +28,8 @@ func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
 	}
 	if len(p.submitters) == 0 && p.hasRoom() {
 		p.push(v)
-		start := p.needWorker()
+		p.spawnFor(0)
 		p.mu.Unlock()
-		if start {
-			go p.worker(nil, 0, 0)
-		}
 		return nil
 	}
 	s := &submitter[T]{v: v, done: make(chan error, 1)}
@@ -44,7 +44,7 @@ func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
 	p.mu.Lock()
 	for i, w := range p.submitters {
 		if w == s {
-			p.submitters = append(p.submitters[:i], p.submitters[i+1:]...)
+			p.submitters = slices.Delete(p.submitters, i, i+1)
 			p.mu.Unlock()
 			return context.Cause(ctx)
 		}
@@ -63,11 +63,8 @@ func (p *Pool[T]) TrySubmit(v T) bool {
 		return false
 	}
 	p.push(v)
-	start := p.needWorker()
+	p.spawnFor(0)
 	p.mu.Unlock()
-	if start {
-		go p.worker(nil, 0, 0)
-	}
 	return true
 }
 
@@ -84,18 +81,6 @@ func (p *Pool[T]) push(v T) {
 	p.submitted++
 }
 
-// needWorker reports whether the queue holds more values than idle and
-// starting workers will take, and fewer than size workers run; if so it
-// counts the worker the caller must start with go p.worker(nil, 0, 0).
-func (p *Pool[T]) needWorker() bool {
-	if p.queue.len() > p.idle+p.starting && p.workers < p.size {
-		p.workers++
-		p.starting++
-		return true
-	}
-	return false
-}
-
 // admit moves the values of blocked submitters into the queue while there
 // is room, oldest first, and starts the workers they need. It is called
 // whenever room may have grown.
@@ -107,7 +92,5 @@ func (p *Pool[T]) admit() {
 		p.push(s.v)
 		s.done <- nil
 	}
-	for p.needWorker() {
-		go p.worker(nil, 0, 0)
-	}
+	p.spawnFor(0)
 }

@@ -14,6 +14,7 @@ func (p *Pool[T]) Wait() {
 		// Every unfinished value was submitted before this call.
 		w = &waiter{end: p.submitted, left: left, done: make(chan struct{})}
 		p.waiters = append(p.waiters, w)
+		p.waiting.Store(true)
 	}
 	p.mu.Unlock()
 	if w != nil {
@@ -55,4 +56,39 @@ func (p *Pool[T]) rethrow() {
 	if e != nil {
 		panic(e)
 	}
+}
+
+// finishUpTo records the values of b before index upTo as done.
+func (p *Pool[T]) finishUpTo(b *batch[T], upTo uint32) {
+	p.mu.Lock()
+	p.finish(b, upTo)
+	p.mu.Unlock()
+}
+
+// finish records the values of b from b.done up to index upTo as done, and
+// releases the Wait calls that were waiting for them.
+func (p *Pool[T]) finish(b *batch[T], upTo uint32) {
+	if upTo <= b.done {
+		return
+	}
+	seq, k := b.seq+uint64(b.done), uint64(upTo-b.done)
+	b.done = upTo
+	p.completed += k
+	if len(p.waiters) == 0 {
+		return
+	}
+	kept := p.waiters[:0]
+	for _, w := range p.waiters {
+		if seq < w.end {
+			w.left -= min(seq+k, w.end) - seq
+		}
+		if w.left == 0 {
+			close(w.done)
+			continue
+		}
+		kept = append(kept, w)
+	}
+	clear(p.waiters[len(kept):])
+	p.waiters = kept
+	p.waiting.Store(len(kept) > 0)
 }

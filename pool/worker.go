@@ -11,84 +11,118 @@ const (
 	// maxBatch is the most values a worker takes from the queue at once.
 	// Taking several per lock is what makes a tiny task cheap. A worker
 	// whose last values were slow takes a size-th of the queue at most, so
-	// that slow values are spread over all workers; one whose values took
-	// under fastValue each may take a whole batch, as a batch of them
-	// cannot hold the others up for long.
+	// that slow values are spread over the workers; one whose values took
+	// under fastValue each may take a whole batch. Either way, an idle
+	// worker steals from a batch whose values have not started.
 	maxBatch  = 64
 	fastValue = time.Microsecond
 
-	// lingerYields is how many times a worker that found the queue empty
-	// yields the processor before it exits. A submitter that is only a
-	// little slower than the workers then refills the queue for the same
-	// worker instead of paying for a new goroutine per value.
+	// lingerYields is how many times a worker that found no work yields
+	// the processor before it exits. A submitter that is only a little
+	// slower than the workers then refills the queue for the same worker
+	// instead of paying for a new goroutine per value.
 	lingerYields = 8
 )
 
-// worker runs batch[from:], whose first value has sequence number seq, then
-// takes batches from the queue until there are none or it is surplus. A new
-// worker starts with a nil batch.
-func (p *Pool[T]) worker(batch []T, seq uint64, from int) {
+// worker runs the values of b, then takes more from the queue or from other
+// workers' batches until there are none or it is surplus.
+func (p *Pool[T]) worker(b *batch[T]) {
+	start := time.Now()
 	for {
-		start := time.Now()
-		for from < len(batch) {
-			from = p.runFrom(batch, seq, from)
+		n := 0
+		for i, ok := b.claim(); ok; i, ok = b.claim() {
+			p.runOne(b, i)
+			n++
+			if p.waiting.Load() {
+				p.finishUpTo(b, uint32(i+1))
+			}
 		}
-		fast := time.Since(start) < time.Duration(len(batch))*fastValue
-		var ok bool
-		if batch, seq, ok = p.next(batch, seq, fast); !ok {
+		// One clock reading per batch: the time since the last one
+		// includes taking the batch, which only errs towards slow.
+		now := time.Now()
+		fast := now.Sub(start) < time.Duration(n)*fastValue
+		start = now
+		if !p.next(b, fast) {
 			return
 		}
-		from = 0
 	}
 }
 
-// runFrom calls work on batch[i:]. It returns len(batch), or the index after
-// a value whose work panicked, the panic recovered and reported.
-func (p *Pool[T]) runFrom(batch []T, seq uint64, i int) (next int) {
+// runOne calls work on b.vals[i]. A panic is recovered and reported. A call
+// of runtime.Goexit cannot be stopped and ends this goroutine: a new one
+// takes over b, so the worker count and the accounting of b stay whole.
+func (p *Pool[T]) runOne(b *batch[T], i int) {
+	returned := false
 	defer func() {
-		if i == len(batch) {
+		if returned {
 			return
 		}
 		if v := recover(); v != nil {
-			p.report(panics.New(v))
-			next = i + 1
+			p.report(b, panics.New(v))
 			return
 		}
-		// work called runtime.Goexit, which cannot be stopped: this
-		// goroutine ends. A new one takes over the rest of the batch, so
-		// the worker count and the accounting of the batch stay whole.
-		go p.worker(batch, seq, i+1)
+		go p.worker(b)
 	}()
-	for ; i < len(batch); i++ {
-		p.work(batch[i])
-	}
-	return i
+	p.work(b.vals[i])
+	returned = true
 }
 
-// next records batch, whose first value has sequence number seq, as done and
-// takes the next one, a large one if fast. It returns ok == false when the worker must exit.
-func (p *Pool[T]) next(batch []T, seq uint64, fast bool) (_ []T, _ uint64, ok bool) {
-	clear(batch)
+// report hands a recovered panic to the handler, or keeps the first one for
+// Wait or Close to re-raise. A panic in the handler is kept the same way;
+// a runtime.Goexit in it hands b over to a new goroutine, as in runOne.
+func (p *Pool[T]) report(b *batch[T], e *PanicError) {
 	p.mu.Lock()
-	if batch == nil {
+	p.panicked++
+	h := p.handler
+	if h == nil {
+		p.keep(e)
+	}
+	p.mu.Unlock()
+	if h == nil {
+		return
+	}
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			p.mu.Lock()
+			p.keep(panics.New(v))
+			p.mu.Unlock()
+			return
+		}
+		go p.worker(b)
+	}()
+	h(e)
+	returned = true
+}
+
+// keep records e for Wait or Close to re-raise, unless one is kept already.
+func (p *Pool[T]) keep(e *PanicError) {
+	if p.panicErr == nil {
+		p.panicErr = e
+	}
+}
+
+// next records b as done and refills it from the queue or by stealing, a
+// large batch if fast. It returns false when the worker must exit.
+func (p *Pool[T]) next(b *batch[T], fast bool) bool {
+	p.mu.Lock()
+	if b.fresh {
+		b.fresh = false
 		p.starting--
 	}
-	p.finish(seq, uint64(len(batch)))
+	p.finish(b, b.end())
+	clear(b.vals)
 	for lingered := false; ; lingered = true {
 		if p.workers > p.size {
 			break // surplus after Resize
 		}
-		if n := p.queue.len(); n > 0 {
-			k := min(maxBatch, (n+p.size-1)/p.size)
-			if fast {
-				k = min(maxBatch, n)
-			}
-			seq = p.taken
-			p.taken += uint64(k)
-			batch = p.queue.take(batch, k)
+		if p.take(b, fast) || p.steal(b) {
 			p.admit()
 			p.mu.Unlock()
-			return batch, seq, true
+			return true
 		}
 		if p.closed || lingered {
 			break
@@ -103,43 +137,11 @@ func (p *Pool[T]) next(batch []T, seq uint64, fast bool) (_ []T, _ uint64, ok bo
 		p.idle--
 	}
 	p.workers--
+	p.unregister(b)
+	p.admit() // a worker fewer may be room below the limit
 	if p.workers == 0 && p.closed {
 		close(p.exited)
 	}
 	p.mu.Unlock()
-	return nil, 0, false
-}
-
-// finish records the k values from sequence number seq on as done, and
-// releases the Wait calls that were waiting for them.
-func (p *Pool[T]) finish(seq, k uint64) {
-	p.completed += k
-	kept := p.waiters[:0]
-	for _, w := range p.waiters {
-		if seq < w.end {
-			w.left -= min(seq+k, w.end) - seq
-		}
-		if w.left == 0 {
-			close(w.done)
-			continue
-		}
-		kept = append(kept, w)
-	}
-	clear(p.waiters[len(kept):])
-	p.waiters = kept
-}
-
-// report hands a recovered panic to the handler, or keeps the first one for
-// Wait or Close to re-raise.
-func (p *Pool[T]) report(e *PanicError) {
-	p.mu.Lock()
-	p.panicked++
-	h := p.handler
-	if h == nil && p.panicErr == nil {
-		p.panicErr = e
-	}
-	p.mu.Unlock()
-	if h != nil {
-		h(e)
-	}
+	return false
 }

@@ -1,0 +1,78 @@
+package pool
+
+// take refills b from the queue and reports whether there was anything. A
+// worker takes one value at a time while fewer than size workers run, so
+// that a free slot gets a new worker rather than a value stuck behind a
+// slow one, and under a queue limit, so that the limit counts every value
+// not started. Otherwise it takes a size-th of the queue, or a whole batch
+// if fast, at most maxBatch.
+func (p *Pool[T]) take(b *batch[T], fast bool) bool {
+	n := p.queue.len()
+	if n == 0 {
+		return false
+	}
+	k := 1
+	if p.workers >= p.size && p.queueLimit < 0 {
+		k = min(maxBatch, (n+p.size-1)/p.size)
+		if fast {
+			k = min(maxBatch, n)
+		}
+	}
+	b.vals = p.queue.take(b.vals, k)
+	b.fill(p.taken, k)
+	p.taken += uint64(k)
+	return true
+}
+
+// steal refills b with half the unstarted values of the batch that has the
+// most, and reports whether there was any.
+func (p *Pool[T]) steal(b *batch[T]) bool {
+	var victim *batch[T]
+	most := 0
+	for _, v := range p.batches {
+		if n := v.unstarted(); n > most && v != b {
+			victim, most = v, n
+		}
+	}
+	return victim != nil && b.stealFrom(victim)
+}
+
+// unstarted returns the number of values in workers' batches that have not
+// started.
+func (p *Pool[T]) unstarted() int {
+	n := 0
+	for _, b := range p.batches {
+		n += b.unstarted()
+	}
+	return n
+}
+
+// spawnFor starts workers, while fewer than size run, for the queued values
+// and the n others that idle and starting workers will not take.
+func (p *Pool[T]) spawnFor(n int) {
+	for p.queue.len()+n > p.idle+p.starting && p.workers < p.size {
+		go p.worker(p.newWorker())
+	}
+}
+
+// newWorker counts a worker about to start and returns its empty batch.
+func (p *Pool[T]) newWorker() *batch[T] {
+	p.workers++
+	p.starting++
+	b := &batch[T]{fresh: true}
+	p.batches = append(p.batches, b)
+	return b
+}
+
+// unregister forgets the batch of a worker that exits.
+func (p *Pool[T]) unregister(b *batch[T]) {
+	for i, v := range p.batches {
+		if v == b {
+			last := len(p.batches) - 1
+			p.batches[i] = p.batches[last]
+			p.batches[last] = nil
+			p.batches = p.batches[:last]
+			return
+		}
+	}
+}
