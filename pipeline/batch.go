@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Batch returns an unbuffered channel that delivers the values from in
+// Batch returns a channel that delivers the values from in
 // grouped into slices of at most size values, in order. A batch is sent as
 // soon as it holds size values, or when maxWait has passed since its first
 // value arrived, whichever comes first; maxWait <= 0 means no time limit.
@@ -19,7 +19,7 @@ func Batch[T any](ctx context.Context, in <-chan T, size int, maxWait time.Durat
 		panic("pipeline: size < 1")
 	}
 	mustInput(in)
-	out := make(chan []T)
+	out := make(chan []T, buffer)
 	go batch(ctx, in, out, size, maxWait)
 	return out
 }

@@ -4,12 +4,17 @@
 // # Channel stages
 //
 // [Generate], [FromSeq], [Stage], [FanOut], [Merge], [Tee] and [Batch] each
-// start goroutines and return unbuffered channels that those goroutines own:
-// each returned channel is closed by the package when its input is drained,
-// or as soon as ctx is done. Every send and receive also waits on ctx.Done,
-// so once ctx is done every goroutine of the pipeline exits, even when nobody
-// reads the outputs any more. A channel closed because ctx is done carries
-// no marker: check ctx.Err, or use [Collect], which does.
+// start goroutines and return channels that those goroutines own: each
+// returned channel is closed by the package when its input is drained, or as
+// soon as ctx is done. Every send and receive also waits on ctx.Done, so once
+// ctx is done every goroutine of the pipeline exits, even when nobody reads
+// the outputs any more. A channel closed because ctx is done carries no
+// marker: check ctx.Err, or use [Collect], which does.
+//
+// Each returned channel has a buffer of 64 values, so that a stage works
+// ahead of its reader by at most that much and neighbouring stages do not
+// switch goroutines for every value. When ctx is done, values still in a
+// buffer are dropped with the channel.
 //
 // An input channel must not be nil: a nil channel never delivers and never
 // closes, so a stage reading it could only wait for ctx. The functions panic

@@ -5,12 +5,12 @@ import (
 	"iter"
 )
 
-// Generate returns an unbuffered channel that delivers values in order and
+// Generate returns a channel that delivers values in order and
 // is then closed. It is closed early, without the remaining values, when ctx
 // is done. The goroutine reads values as it sends them: do not modify the
 // slice passed as values... until the channel is closed.
 func Generate[T any](ctx context.Context, values ...T) <-chan T {
-	out := make(chan T)
+	out := make(chan T, buffer)
 	go func() {
 		defer close(out)
 		done := ctx.Done()
@@ -23,7 +23,7 @@ func Generate[T any](ctx context.Context, values ...T) <-chan T {
 	return out
 }
 
-// FromSeq returns an unbuffered channel that delivers the values of seq in
+// FromSeq returns a channel that delivers the values of seq in
 // order and is then closed. When ctx is done, FromSeq stops ranging over seq
 // (its yield returns false) and closes the channel. FromSeq panics if seq is
 // nil; a panic in seq crashes the program, as described in the package
@@ -32,7 +32,7 @@ func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 	if seq == nil {
 		panic("pipeline: nil seq")
 	}
-	out := make(chan T)
+	out := make(chan T, buffer)
 	go func() {
 		defer close(out)
 		done := ctx.Done()

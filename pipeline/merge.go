@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 )
 
-// Merge returns an unbuffered channel that delivers every value received
+// Merge returns a channel that delivers every value received
 // from each of ins (fan-in). Values from one input keep their order; values
 // from different inputs interleave in no defined order. The channel is
 // closed when every input is closed and drained, or when ctx is done. With
@@ -16,7 +16,7 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 	for _, in := range ins {
 		mustInput(in)
 	}
-	out := make(chan T)
+	out := make(chan T, buffer)
 	if len(ins) == 0 {
 		close(out)
 		return out
@@ -25,9 +25,9 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 	// for the others.
 	left := new(atomic.Int64)
 	left.Store(int64(len(ins)))
-	done := ctx.Done()
 	for _, in := range ins {
 		go func() {
+			done := ctx.Done()
 			defer func() {
 				if left.Add(-1) == 0 {
 					close(out)

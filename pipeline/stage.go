@@ -2,7 +2,7 @@ package pipeline
 
 import "context"
 
-// Stage returns an unbuffered channel that delivers f(v) for each value v
+// Stage returns a channel that delivers f(v) for each value v
 // received from in, in order, computed by one goroutine. The channel is
 // closed when in is closed and drained, or when ctx is done.
 //
@@ -13,13 +13,13 @@ func Stage[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
 	if f == nil {
 		panic("pipeline: nil f")
 	}
-	out := make(chan R)
-	go apply(ctx.Done(), in, out, f)
+	out := make(chan R, buffer)
+	go apply(ctx, in, out, f)
 	return out
 }
 
 // FanOut starts n goroutines that each receive values from in and send f(v)
-// on their own unbuffered output channel, and returns those n channels. A
+// on their own output channel, and returns those n channels. A
 // value goes to whichever goroutine receives it first, so each output holds
 // a subsequence of in; [Merge] joins them again. Each output is closed when
 // in is closed and drained, or when ctx is done.
@@ -36,16 +36,17 @@ func FanOut[T, R any](ctx context.Context, in <-chan T, n int, f func(T) R) []<-
 	}
 	outs := make([]<-chan R, n)
 	for i := range outs {
-		out := make(chan R)
+		out := make(chan R, buffer)
 		outs[i] = out
-		go apply(ctx.Done(), in, out, f)
+		go apply(ctx, in, out, f)
 	}
 	return outs
 }
 
 // apply sends f(v) on out for every v from in, then closes out.
-func apply[T, R any](done <-chan struct{}, in <-chan T, out chan<- R, f func(T) R) {
+func apply[T, R any](ctx context.Context, in <-chan T, out chan<- R, f func(T) R) {
 	defer close(out)
+	done := ctx.Done()
 	for {
 		v, ok := recv(done, in)
 		if !ok || !send(done, out, f(v)) {

@@ -2,11 +2,11 @@ package pipeline
 
 import "context"
 
-// Tee returns n unbuffered channels that each deliver every value received
+// Tee returns n channels that each deliver every value received
 // from in, in order. One goroutine hands each value to all n outputs before
 // it receives the next, so no reader misses a value however slow it is, and
-// the outputs advance together at the pace of the slowest reader: read them
-// concurrently. The outputs are closed when in is closed and drained, or
+// the outputs advance at the pace of the slowest reader (the fastest is at
+// most one buffer ahead): read them concurrently. The outputs are closed when in is closed and drained, or
 // when ctx is done.
 //
 // Tee panics if n < 1 or if in is nil.
@@ -18,19 +18,20 @@ func Tee[T any](ctx context.Context, in <-chan T, n int) []<-chan T {
 	outs := make([]chan T, n)
 	res := make([]<-chan T, n)
 	for i := range outs {
-		outs[i] = make(chan T)
+		outs[i] = make(chan T, buffer)
 		res[i] = outs[i]
 	}
-	go tee(ctx.Done(), in, outs)
+	go tee(ctx, in, outs)
 	return res
 }
 
-func tee[T any](done <-chan struct{}, in <-chan T, outs []chan T) {
+func tee[T any](ctx context.Context, in <-chan T, outs []chan T) {
 	defer func() {
 		for _, out := range outs {
 			close(out)
 		}
 	}()
+	done := ctx.Done()
 	for {
 		v, ok := recv(done, in)
 		if !ok {
