@@ -17,6 +17,10 @@ import (
 //	impl=seed  the hand-written unbuffered pipeline of the seed program:
 //	           a generator, workers goroutines, and a merge
 //	impl=loop  a plain sequential loop (not for P3: it would take 10 s)
+//	impl=ideal for P2 and P3, workers goroutines that each take an equal
+//	           share of the items up front: no hand-off at all, so the
+//	           best any pipeline can do with this many workers (a 1 ms
+//	           sleep takes longer than 1 ms, so x-ideal alone overstates)
 //
 // then impl=Map, impl=OrderedMap and impl=FanOut (Generate -> FanOut ->
 // Merge). One op is the whole workload; ns/item is the cost per item.
@@ -81,6 +85,7 @@ func run(b *testing.B, w workload) {
 			}
 			return s
 		}},
+		{"ideal", func() int { return staticShares(in, workers, w.f) }},
 		{"Map", func() int {
 			s := 0
 			for v, err := range pipeline.Map(ctx, slices.Values(in), workers, ff) {
@@ -111,7 +116,7 @@ func run(b *testing.B, w workload) {
 		}},
 	}
 	for _, impl := range impls {
-		if sleeps && impl.name == "loop" {
+		if sleeps && impl.name == "loop" || w.items >= 1_000_000 && impl.name == "ideal" {
 			continue
 		}
 		b.Run("impl="+impl.name, func(b *testing.B) {
@@ -172,6 +177,27 @@ func seedPipeline(in []int, workers int, f func(int) int) int {
 	s := 0
 	for n := range out {
 		s += n
+	}
+	return s
+}
+
+// staticShares runs f over in with workers goroutines, each taking one
+// contiguous share.
+func staticShares(in []int, workers int, f func(int) int) int {
+	sums := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(in)/workers, (w+1)*len(in)/workers
+		wg.Go(func() {
+			for _, v := range in[lo:hi] {
+				sums[w] += f(v)
+			}
+		})
+	}
+	wg.Wait()
+	s := 0
+	for _, v := range sums {
+		s += v
 	}
 	return s
 }
