@@ -28,25 +28,37 @@ type workload struct {
 	items   int
 	workers int // 0: GOMAXPROCS
 	f       func(int) int
+	mf      func(context.Context, int) (int, error) // f for Map
 }
 
 // P1: 1,000,000 trivial items.
 func BenchmarkP1(b *testing.B) {
-	run(b, workload{items: 1_000_000, f: func(n int) int { return n * n }})
+	run(b, workload{items: 1_000_000,
+		f:  func(n int) int { return n * n },
+		mf: func(_ context.Context, n int) (int, error) { return n * n, nil },
+	})
 }
 
 // P2: 100,000 items of about 10 µs of CPU each.
 func BenchmarkP2(b *testing.B) {
-	run(b, workload{items: 100_000, f: spin})
+	run(b, workload{items: 100_000, f: spin,
+		mf: func(_ context.Context, n int) (int, error) { return spin(n), nil },
+	})
 }
 
 // P3: 10,000 items that each sleep 1 ms, with 100 workers; the ideal is
 // 100 ms, and x-ideal reports the ratio to it.
 func BenchmarkP3(b *testing.B) {
-	run(b, workload{items: 10_000, workers: 100, f: func(n int) int {
-		time.Sleep(time.Millisecond)
-		return n
-	}})
+	run(b, workload{items: 10_000, workers: 100,
+		f: func(n int) int {
+			time.Sleep(time.Millisecond)
+			return n
+		},
+		mf: func(_ context.Context, n int) (int, error) {
+			time.Sleep(time.Millisecond)
+			return n, nil
+		},
+	})
 }
 
 // spin costs about 10 µs of CPU on the machines the benchmarks were written
@@ -72,7 +84,6 @@ func run(b *testing.B, w workload) {
 	sleeps := w.workers != 0
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ff := func(_ context.Context, n int) (int, error) { return w.f(n), nil }
 	impls := []struct {
 		name string
 		run  func() int
@@ -88,7 +99,7 @@ func run(b *testing.B, w workload) {
 		{"ideal", func() int { return staticShares(in, workers, w.f) }},
 		{"Map", func() int {
 			s := 0
-			for v, err := range pipeline.Map(ctx, slices.Values(in), workers, ff) {
+			for v, err := range pipeline.Map(ctx, slices.Values(in), workers, w.mf) {
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -98,7 +109,7 @@ func run(b *testing.B, w workload) {
 		}},
 		{"OrderedMap", func() int {
 			s := 0
-			for v, err := range pipeline.OrderedMap(ctx, slices.Values(in), workers, ff) {
+			for v, err := range pipeline.OrderedMap(ctx, slices.Values(in), workers, w.mf) {
 				if err != nil {
 					b.Fatal(err)
 				}

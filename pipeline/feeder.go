@@ -6,12 +6,12 @@ import "sync/atomic"
 // into chunks for the workers. Only that goroutine uses it.
 type feeder[T, R any] struct {
 	m    *mapper[T, R]
-	fill *atomic.Int64 // &m.fill
-	c    *chunk[T, R]  // open chunk, or nil
-	buf  []T           // c.in[:limit], or nil
-	n    int           // items in c
-	base int64         // c's seq << genShift, the fill word of an empty c
-	seq  int64         // seq of the next chunk
+	fill *int64       // &m.fill
+	c    *chunk[T, R] // open chunk, or nil
+	buf  []T          // c.in[:limit], or nil
+	n    int          // items in c
+	base int64        // c's seq << genShift, the fill word of an empty c
+	seq  int64        // seq of the next chunk
 }
 
 // yield returns the function that the input sequence calls with each item.
@@ -22,7 +22,7 @@ func (f *feeder[T, R]) yield() func(T) bool {
 		if f.n < len(f.buf) {
 			f.buf[f.n] = v
 			want := f.base | int64(f.n)
-			if f.fill.CompareAndSwap(want, want+1) {
+			if atomic.CompareAndSwapInt64(f.fill, want, want+1) {
 				f.n++
 				if f.n < len(f.buf) {
 					return true
@@ -43,14 +43,14 @@ func (f *feeder[T, R]) pushSlow(v T) bool {
 		}
 		f.buf[f.n] = v
 		want := f.base | int64(f.n)
-		if f.fill.CompareAndSwap(want, want+1) {
+		if atomic.CompareAndSwapInt64(f.fill, want, want+1) {
 			f.n++
 			if f.n < len(f.buf) {
 				return true
 			}
 			return f.flush()
 		}
-		s := f.fill.Load()
+		s := atomic.LoadInt64(f.fill)
 		switch {
 		case s&stopBit != 0:
 			return false
@@ -59,7 +59,7 @@ func (f *feeder[T, R]) pushSlow(v T) bool {
 			// into a new one.
 			f.c, f.buf = nil, nil
 		case s&hungryBit != 0:
-			if f.fill.CompareAndSwap(s, s+1) {
+			if atomic.CompareAndSwapInt64(f.fill, s, s+1) {
 				f.n++
 				return f.flush()
 			}
@@ -88,8 +88,14 @@ func (f *feeder[T, R]) open() bool {
 	}
 	limit := int(m.target.Load())
 	if cap(c.in) < limit {
-		c.in = make([]T, limit)
-		c.out = make([]R, limit)
+		// Cheap items grow the limit to maxChunk in a few doublings:
+		// allocate for that at once.
+		size := limit
+		if size > 16 {
+			size = maxChunk
+		}
+		c.in = make([]T, size)
+		c.out = make([]R, size)
 	}
 	c.in, c.out = c.in[:limit], c.out[:limit]
 	// Bring the lines into this core's cache in one sweep: the item stores
@@ -102,11 +108,11 @@ func (f *feeder[T, R]) open() bool {
 	f.base = f.seq << genShift
 	f.seq++
 	for {
-		s := m.fill.Load()
+		s := atomic.LoadInt64(&m.fill)
 		if s&stopBit != 0 {
 			return false
 		}
-		if m.fill.CompareAndSwap(s, f.base|s&hungryBit) {
+		if atomic.CompareAndSwapInt64(&m.fill, s, f.base|s&hungryBit) {
 			break
 		}
 	}
@@ -121,14 +127,14 @@ func (f *feeder[T, R]) flush() bool {
 	c := f.c
 	f.c, f.buf = nil, nil
 	for {
-		s := m.fill.Load()
+		s := atomic.LoadInt64(&m.fill)
 		if s&stopBit != 0 {
 			return false
 		}
 		if s&sealedBit != 0 {
 			return true
 		}
-		if m.fill.CompareAndSwap(s, (s|sealedBit)&^hungryBit) {
+		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
 			break
 		}
 	}

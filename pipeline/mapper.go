@@ -39,12 +39,14 @@ type mapper[T, R any] struct {
 
 	// fill is written for every item: it has a cache line of its own.
 	_      [64]byte
-	fill   atomic.Int64 // open chunk's seq, count and flags
+	fill   int64 // open chunk's seq, count and flags; atomic only
 	_      [64]byte
 	open   atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
 	target atomic.Int64                // flush a chunk at this many items
-	quit   atomic.Bool                 // workers stop between items
 	idle   atomic.Int64                // workers outside process
+	_      [64]byte
+	quit   atomic.Bool // workers stop between items; read for every item
+	_      [64]byte
 
 	// Loop state.
 	pending  *chunk[T, R] // taken from the feeder, not yet given to a worker
@@ -79,7 +81,7 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 // their next call of f. It returns when every goroutine has returned.
 func (m *mapper[T, R]) stop() {
 	m.quit.Store(true)
-	m.fill.Or(stopBit)
+	atomic.OrInt64(&m.fill, stopBit)
 	m.cancel()
 	m.wg.Wait()
 }
@@ -128,22 +130,24 @@ func (m *mapper[T, R]) process(c *chunk[T, R]) {
 	m.adapt(c.n, time.Since(start))
 }
 
-// call sets c.out[i] = f(c.in[i]) for the items of c, counting the
-// successes in c.ok, until an item fails or the loop has ended.
+// call sets c.out[i] = f(c.in[i]) for the items of c, and c.ok to the
+// number of leading items that succeeded, until an item fails, f panics,
+// or the loop has ended.
 func (m *mapper[T, R]) call(c *chunk[T, R]) {
 	f, ctx, quit := m.f, m.wctx, &m.quit
 	out := c.out[:c.n]
-	for i, v := range c.in[:c.n] {
+	i := 0
+	defer func() { c.ok = i }() // also when f panics
+	for ; i < len(out); i++ {
 		if quit.Load() {
 			return
 		}
-		r, err := f(ctx, v)
+		r, err := f(ctx, c.in[i])
 		if err != nil {
 			c.err = err
 			return
 		}
 		out[i] = r
-		c.ok = i + 1
 	}
 }
 
@@ -163,9 +167,9 @@ func (m *mapper[T, R]) adapt(n int, cost time.Duration) {
 // partial chunk must not wait for the chunk to fill.
 func (m *mapper[T, R]) steal() *chunk[T, R] {
 	for {
-		s := m.fill.Load()
+		s := atomic.LoadInt64(&m.fill)
 		if s&(sealedBit|stopBit) != 0 || s&countMask == 0 {
-			if s&(hungryBit|stopBit) != 0 || m.fill.CompareAndSwap(s, s|hungryBit) {
+			if s&(hungryBit|stopBit) != 0 || atomic.CompareAndSwapInt64(&m.fill, s, s|hungryBit) {
 				return nil
 			}
 			continue
@@ -174,7 +178,7 @@ func (m *mapper[T, R]) steal() *chunk[T, R] {
 		if c.gen.Load() != s>>genShift {
 			continue // the feeder is between chunks
 		}
-		if m.fill.CompareAndSwap(s, (s|sealedBit)&^hungryBit) {
+		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
 			c.n = int(s & countMask)
 			return c
 		}
