@@ -27,7 +27,8 @@ import (
 //
 // Items move to the workers in chunks of up to 1024 whose size adapts to the
 // measured cost of f, and no item waits for a chunk to fill: an idle worker
-// gets the items read so far at once. At most 4*workers chunks exist.
+// gets the items read so far at once. At most max(16, 4*workers) chunks
+// exist.
 //
 // Map panics if in or f is nil.
 func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
@@ -42,9 +43,9 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 
 // OrderedMap is [Map] with the results yielded in the order of their items
 // in in. A result that is ready early waits in a reorder window of at most
-// 4*workers chunks (up to 1024 items each); when the window is full, in is
-// not read further until the oldest result is ready, so memory stays bounded
-// on an endless input with one slow item.
+// max(16, 4*workers) chunks of up to 1024 items; when the window is full, in
+// is not read further until the oldest result is ready, so memory stays
+// bounded on an endless input with one slow item.
 //
 // The first error in input order ends the sequence: the results of all
 // items before the failing one are yielded first, as a sequential loop

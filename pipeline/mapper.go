@@ -58,7 +58,7 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	window := 4 * workers
+	window := max(4*workers, 16)
 	wctx, cancel := context.WithCancel(ctx)
 	m := &mapper[T, R]{
 		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f, window: window,
