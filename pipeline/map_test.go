@@ -366,3 +366,61 @@ func TestMapRandomCancel(t *testing.T) {
 		})
 	}
 }
+
+func TestMapGoexit(t *testing.T) {
+	for name, mapf := range maps {
+		t.Run(name, func(t *testing.T) {
+			var last error
+			for _, err := range mapf(context.Background(), slices.Values(ints(100)), 2,
+				func(_ context.Context, v int) (int, error) {
+					if v == 10 {
+						runtime.Goexit()
+					}
+					return v, nil
+				}) {
+				last = err
+			}
+			if last == nil || !strings.Contains(last.Error(), "Goexit") {
+				t.Errorf("last error = %v, want one about runtime.Goexit", last)
+			}
+		})
+	}
+}
+
+// TestMapBodyPanics: a panic in the loop body still stops every goroutine.
+func TestMapBodyPanics(t *testing.T) {
+	for name, mapf := range maps {
+		t.Run(name, func(t *testing.T) {
+			v := conctest.Panics(t, "body", func() {
+				for range mapf(context.Background(), slices.Values(ints(10_000)), 2, okSquare) {
+					panic("body boom")
+				}
+			})
+			if v != "body boom" {
+				t.Errorf("panic = %v, want %q", v, "body boom")
+			}
+			conctest.VerifyNone(t)
+		})
+	}
+}
+
+// TestMapRangeTwice: each range loop runs the work anew.
+func TestMapRangeTwice(t *testing.T) {
+	for name, mapf := range maps {
+		t.Run(name, func(t *testing.T) {
+			seq := mapf(context.Background(), slices.Values(ints(1000)), 2, okSquare)
+			for run := range 2 {
+				n := 0
+				for _, err := range seq {
+					if err != nil {
+						t.Fatal(err)
+					}
+					n++
+				}
+				if n != 1000 {
+					t.Errorf("run %d: %d results, want 1000", run, n)
+				}
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"runtime"
 	"sync"
@@ -102,9 +103,18 @@ func (m *mapper[T, R]) feed() {
 
 func (m *mapper[T, R]) worker() {
 	defer m.wg.Done()
+	var c *chunk[T, R] // the chunk in hand
+	defer func() {
+		// Only runtime.Goexit in f leaves a chunk in hand (process
+		// recovers panics). Hand it back with an error rather than leave
+		// the loop waiting for it forever.
+		if c != nil {
+			c.err = errGoexit
+			m.results <- c
+		}
+	}()
 	done := m.wctx.Done()
 	for {
-		var c *chunk[T, R]
 		select {
 		case c = <-m.work:
 		case <-done:
@@ -116,8 +126,11 @@ func (m *mapper[T, R]) worker() {
 		// that a loop with nothing to wait for takes the partial chunk.
 		m.idle.Add(1)
 		m.results <- c
+		c = nil
 	}
 }
+
+var errGoexit = errors.New("pipeline: f called runtime.Goexit")
 
 // process calls f on the items of c, stopping at the first failure.
 func (m *mapper[T, R]) process(c *chunk[T, R]) {
