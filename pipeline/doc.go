@@ -40,7 +40,7 @@ package pipeline
 
 import "github.com/gopatterns/concurrency/internal/panics"
 
-// PanicError is a panic recovered from f in [Map] or [OrderedMap], with the
-// stack of the goroutine that panicked. It is yielded as the error that ends
-// the sequence.
+// PanicError is a panic recovered from f or from the input sequence in [Map]
+// or [OrderedMap], with the stack of the goroutine that panicked. It is
+// yielded as the error that ends the sequence.
 type PanicError = panics.Error

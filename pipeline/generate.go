@@ -7,8 +7,8 @@ import (
 
 // Generate returns a channel that delivers values in order and
 // is then closed. It is closed early, without the remaining values, when ctx
-// is done. The goroutine reads values as it sends them: do not modify the
-// slice passed as values... until the channel is closed.
+// is done. Generate does not copy values: when you pass a slice as
+// values..., do not modify it until the channel is closed.
 func Generate[T any](ctx context.Context, values ...T) <-chan T {
 	out := make(chan T, buffer)
 	go func() {
