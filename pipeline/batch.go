@@ -37,6 +37,15 @@ func batch[T any](ctx context.Context, in <-chan T, out chan<- []T, size int, ma
 			timer.Stop()
 		}
 	}()
+	emit := func() bool {
+		if tick != nil {
+			timer.Stop()
+			tick = nil
+		}
+		b := buf
+		buf = nil
+		return send(done, out, b)
+	}
 	for {
 		select {
 		case v, ok := <-in:
@@ -44,33 +53,33 @@ func batch[T any](ctx context.Context, in <-chan T, out chan<- []T, size int, ma
 				// An upstream stage also closes its output when ctx is
 				// done; then the batch is incomplete and is dropped.
 				if len(buf) > 0 && ctx.Err() == nil {
-					send(done, out, buf)
+					emit()
 				}
 				return
 			}
 			if len(buf) == 0 && maxWait > 0 {
-				if timer == nil {
-					timer = time.NewTimer(maxWait)
-				} else {
-					timer.Reset(maxWait)
-				}
-				tick = timer.C
+				tick = startTimer(&timer, maxWait)
 			}
 			buf = append(buf, v)
-			if len(buf) < size {
-				continue
+			if len(buf) == size && !emit() {
+				return
 			}
 		case <-tick:
+			if !emit() {
+				return
+			}
 		case <-done:
 			return
 		}
-		if tick != nil {
-			timer.Stop()
-			tick = nil
-		}
-		if !send(done, out, buf) {
-			return
-		}
-		buf = nil
 	}
+}
+
+// startTimer starts *t, making it on first use, and returns its channel.
+func startTimer(t **time.Timer, d time.Duration) <-chan time.Time {
+	if *t == nil {
+		*t = time.NewTimer(d)
+	} else {
+		(*t).Reset(d)
+	}
+	return (*t).C
 }

@@ -67,24 +67,13 @@ func (f *feeder[T, R]) pushSlow(v T) bool {
 	}
 }
 
-// open takes a chunk from the free list, or makes one while fewer than the
-// window exist, and publishes it as the open chunk.
+// open takes a free chunk and publishes it as the open chunk. It returns
+// false when the loop has ended.
 func (f *feeder[T, R]) open() bool {
 	m := f.m
-	var c *chunk[T, R]
-	select {
-	case c = <-m.free:
-	default:
-		if m.made < m.window {
-			m.made++
-			c = new(chunk[T, R])
-		} else {
-			select {
-			case c = <-m.free:
-			case <-m.wctx.Done():
-				return false
-			}
-		}
+	c := f.acquire()
+	if c == nil {
+		return false
 	}
 	limit := int(m.target.Load())
 	if cap(c.in) < limit {
@@ -118,6 +107,27 @@ func (f *feeder[T, R]) open() bool {
 	}
 	f.c, f.buf, f.n = c, c.in, 0
 	return true
+}
+
+// acquire takes a chunk from the free list, or makes one while fewer than
+// the window exist, or waits for one. It returns nil when the loop has ended.
+func (f *feeder[T, R]) acquire() *chunk[T, R] {
+	m := f.m
+	select {
+	case c := <-m.free:
+		return c
+	default:
+	}
+	if m.made < m.window {
+		m.made++
+		return new(chunk[T, R])
+	}
+	select {
+	case c := <-m.free:
+		return c
+	case <-m.wctx.Done():
+		return nil
+	}
 }
 
 // flush seals the open chunk and hands it to a worker, unless the loop
