@@ -1,0 +1,33 @@
+package pipeline
+
+import "sync/atomic"
+
+// A chunk carries consecutive items of the input from the feeder to a worker
+// and their results from the worker to the loop, so that one channel
+// operation moves many items. Chunks are recycled through mapper.free; their
+// number bounds the memory of a Map.
+type chunk[T, R any] struct {
+	gen atomic.Int64 // seq, published for the loop that steals chunks
+	seq int64        // position in the input, in chunks
+	in  []T          // items [0:n]
+	out []R          // results [0:ok]
+	n   int          // items in the chunk, fixed when it is sealed
+	ok  int          // leading items whose f succeeded
+	err error        // why item ok failed, if it did
+}
+
+// The feeder fills the open chunk one item at a time and publishes the count
+// in mapper.fill with one compare-and-swap per item. The word also holds the
+// open chunk's seq, so that the loop can take ("steal") a partial chunk, or
+// ask for the next item at once, when it has nothing else to wait for; see
+// mapper.steal.
+const (
+	countMask = 1<<16 - 1 // items in the open chunk
+	sealedBit = 1 << 16   // the open chunk is closed to new items
+	hungryBit = 1 << 17   // flush the open chunk after its next item
+	stopBit   = 1 << 18   // the loop has ended: stop reading the input
+	genShift  = 19        // the open chunk's seq is in the bits from here
+	genMask   = -1 << genShift
+
+	maxChunk = 1024 // items per chunk at most
+)

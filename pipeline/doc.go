@@ -1,0 +1,46 @@
+// Package pipeline connects goroutines into fan-out / fan-in pipelines over
+// channels, and maps a function over an iterator in parallel.
+//
+// # Channel stages
+//
+// [Generate], [FromSeq], [Stage], [FanOut], [Merge], [Tee] and [Batch] each
+// start goroutines and return channels that those goroutines own: each
+// returned channel is closed by the package when its input is drained, or as
+// soon as ctx is done. Every send and receive also waits on ctx.Done, so once
+// ctx is done every goroutine of the pipeline exits, even when nobody reads
+// the outputs any more. A channel closed because ctx is done carries no
+// marker: check ctx.Err, or use [Collect], which does.
+//
+// Each returned channel has a buffer of 64 values, so that a stage works
+// ahead of its reader by at most that much and neighbouring stages do not
+// switch goroutines for every value. When ctx is done, values still in a
+// buffer are dropped with the channel.
+//
+// An input channel must not be nil: a nil channel never delivers and never
+// closes, so a stage reading it could only wait for ctx. The functions panic
+// with "pipeline: nil input channel" instead.
+//
+// A stage's function f runs on a goroutine of the package that nobody waits
+// for, so there is no caller to hand a panic to. A panic in f (or in the seq
+// of [FromSeq]) is therefore not recovered: it crashes the program with f's
+// stack, exactly as it would in a goroutine of your own. Use [Map] or
+// [OrderedMap] for work that can fail: they deliver errors and panics to the
+// loop that ranges over them.
+//
+// # Parallel map over an iterator
+//
+// [Map] and [OrderedMap] call f on the items of an [iter.Seq] with a fixed
+// number of workers and yield the results as an [iter.Seq2] of value and
+// error. They are synchronous: when the range loop ends, for whatever reason,
+// every goroutine they started has returned and f is not called again.
+// Items travel between goroutines in chunks whose size adapts to the cost of
+// f, so that cheap items cost a few nanoseconds each while slow items are
+// handed to idle workers one at a time.
+package pipeline
+
+import "github.com/gopatterns/concurrency/internal/panics"
+
+// PanicError is a panic recovered from f or from the input sequence in [Map]
+// or [OrderedMap], with the stack of the goroutine that panicked. It is
+// yielded as the error that ends the sequence.
+type PanicError = panics.Error

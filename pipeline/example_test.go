@@ -1,0 +1,154 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gopatterns/concurrency/pipeline"
+)
+
+// Squares are computed by two workers and merged back into one channel, in
+// no defined order; sorting makes the output deterministic.
+func Example() {
+	ctx := context.Background()
+	in := pipeline.Generate(ctx, 0, 1, 2, 3, 4)
+	workers := pipeline.FanOut(ctx, in, 2, func(n int) int { return n * n })
+	squares, _ := pipeline.Collect(ctx, pipeline.Merge(ctx, workers...))
+	slices.Sort(squares)
+	fmt.Println(squares)
+	// Output: [0 1 4 9 16]
+}
+
+// Generate turns a list of values into a channel.
+func ExampleGenerate() {
+	for s := range pipeline.Generate(context.Background(), "a", "b", "c") {
+		fmt.Print(s)
+	}
+	fmt.Println()
+	// Output: abc
+}
+
+// FromSeq turns any iterator into a channel.
+func ExampleFromSeq() {
+	words := strings.FieldsSeq("to be or not")
+	got, _ := pipeline.Collect(context.Background(), pipeline.FromSeq(context.Background(), words))
+	fmt.Println(got)
+	// Output: [to be or not]
+}
+
+// Stage applies a function to every value, keeping the order.
+func ExampleStage() {
+	ctx := context.Background()
+	upper := pipeline.Stage(ctx, pipeline.Generate(ctx, "go", "is", "fun"), strings.ToUpper)
+	got, _ := pipeline.Collect(ctx, upper)
+	fmt.Println(got)
+	// Output: [GO IS FUN]
+}
+
+// FanOut spreads the values over n workers; each worker has its own output.
+func ExampleFanOut() {
+	ctx := context.Background()
+	outs := pipeline.FanOut(ctx, pipeline.Generate(ctx, 1, 2, 3, 4, 5, 6), 3,
+		func(n int) int { return 10 * n })
+	got, _ := pipeline.Collect(ctx, pipeline.Merge(ctx, outs...))
+	slices.Sort(got)
+	fmt.Println(len(outs), got)
+	// Output: 3 [10 20 30 40 50 60]
+}
+
+// Merge joins several channels into one.
+func ExampleMerge() {
+	ctx := context.Background()
+	a := pipeline.Generate(ctx, 1, 3, 5)
+	b := pipeline.Generate(ctx, 2, 4, 6)
+	got, _ := pipeline.Collect(ctx, pipeline.Merge(ctx, a, b))
+	slices.Sort(got)
+	fmt.Println(got)
+	// Output: [1 2 3 4 5 6]
+}
+
+// Tee gives every value to each of its outputs; here a sum and a count read
+// concurrently.
+func ExampleTee() {
+	ctx := context.Background()
+	outs := pipeline.Tee(ctx, pipeline.Generate(ctx, 1, 2, 3, 4), 2)
+	sum := make(chan int)
+	go func() {
+		s := 0
+		for v := range outs[0] {
+			s += v
+		}
+		sum <- s
+	}()
+	count := 0
+	for range outs[1] {
+		count++
+	}
+	fmt.Println(<-sum, count)
+	// Output: 10 4
+}
+
+// Batch groups values into slices of at most size values; the rest is
+// flushed when the input closes.
+func ExampleBatch() {
+	ctx := context.Background()
+	for b := range pipeline.Batch(ctx, pipeline.Generate(ctx, 1, 2, 3, 4, 5), 2, time.Second) {
+		fmt.Println(b)
+	}
+	// Output:
+	// [1 2]
+	// [3 4]
+	// [5]
+}
+
+// Collect reads a channel to the end, or reports why it stopped early.
+func ExampleCollect() {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errors.New("shutting down"))
+	_, err := pipeline.Collect(ctx, make(chan int))
+	fmt.Println(err)
+	// Output: shutting down
+}
+
+// Map calls f with four workers and yields the results as they are ready;
+// the first error would end the loop.
+func ExampleMap() {
+	ctx := context.Background()
+	total := 0
+	for n, err := range pipeline.Map(ctx, slices.Values([]int{1, 2, 3, 4, 5}), 4,
+		func(ctx context.Context, n int) (int, error) { return n * n, nil }) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		total += n
+	}
+	fmt.Println(total)
+	// Output: 55
+}
+
+// OrderedMap yields results in input order and stops at the first error,
+// after the results of the items before it.
+func ExampleOrderedMap() {
+	ctx := context.Background()
+	parse := func(ctx context.Context, s string) (int, error) {
+		var n int
+		_, err := fmt.Sscan(s, &n)
+		return n, err
+	}
+	for n, err := range pipeline.OrderedMap(ctx, slices.Values([]string{"1", "2", "x", "4"}), 2, parse) {
+		if err != nil {
+			fmt.Println("error:", err)
+			break
+		}
+		fmt.Println(n)
+	}
+	// Output:
+	// 1
+	// 2
+	// error: expected integer
+}

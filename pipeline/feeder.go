@@ -1,0 +1,158 @@
+package pipeline
+
+import "sync/atomic"
+
+// A feeder runs the input sequence on its own goroutine and packs the items
+// into chunks for the workers. Only that goroutine uses it.
+type feeder[T, R any] struct {
+	m    *mapper[T, R]
+	fill *int64       // &m.fill
+	c    *chunk[T, R] // open chunk, or nil
+	buf  []T          // c.in[:limit], or nil
+	n    int          // items in c
+	base int64        // c's seq << genShift, the fill word of an empty c
+	seq  int64        // seq of the next chunk
+}
+
+// yield returns the function that the input sequence calls with each item.
+// It adds the item to the open chunk and returns false when the loop has
+// ended. The common case is inline: one store and one compare-and-swap.
+func (f *feeder[T, R]) yield() func(T) bool {
+	return func(v T) bool {
+		if f.n < len(f.buf) {
+			f.buf[f.n] = v
+			want := f.base | int64(f.n)
+			if atomic.CompareAndSwapInt64(f.fill, want, want+1) {
+				f.n++
+				if f.n < len(f.buf) {
+					return true
+				}
+				return f.flush()
+			}
+		}
+		return f.pushSlow(v)
+	}
+}
+
+// pushSlow is push when there is no open chunk or the loop has changed the
+// fill word.
+func (f *feeder[T, R]) pushSlow(v T) bool {
+	for {
+		if f.c == nil && !f.open() {
+			return false
+		}
+		f.buf[f.n] = v
+		want := f.base | int64(f.n)
+		if atomic.CompareAndSwapInt64(f.fill, want, want+1) {
+			f.n++
+			if f.n < len(f.buf) {
+				return true
+			}
+			return f.flush()
+		}
+		s := atomic.LoadInt64(f.fill)
+		switch {
+		case s&stopBit != 0:
+			return false
+		case s&sealedBit != 0:
+			// The loop took the chunk with the first f.n items; v goes
+			// into a new one.
+			f.c, f.buf = nil, nil
+		case s&hungryBit != 0:
+			if atomic.CompareAndSwapInt64(f.fill, s, s+1) {
+				f.n++
+				return f.flush()
+			}
+		}
+	}
+}
+
+// open takes a free chunk and publishes it as the open chunk. It returns
+// false when the loop has ended.
+func (f *feeder[T, R]) open() bool {
+	m := f.m
+	c := f.acquire()
+	if c == nil {
+		return false
+	}
+	limit := int(m.target.Load())
+	if cap(c.in) < limit {
+		// Cheap items grow the limit to maxChunk in a few doublings:
+		// allocate for that at once.
+		size := limit
+		if size > 16 {
+			size = maxChunk
+		}
+		c.in = make([]T, size)
+		c.out = make([]R, size)
+	}
+	c.in, c.out = c.in[:limit], c.out[:limit]
+	// Bring the lines into this core's cache in one sweep: the item stores
+	// that follow sit behind a compare-and-swap each, which would otherwise
+	// wait for every cache miss.
+	clear(c.in)
+	c.seq, c.n, c.ok, c.err = f.seq, 0, 0, nil
+	c.gen.Store(f.seq)
+	m.open.Store(c)
+	f.base = f.seq << genShift
+	f.seq++
+	for {
+		s := atomic.LoadInt64(&m.fill)
+		if s&stopBit != 0 {
+			return false
+		}
+		if atomic.CompareAndSwapInt64(&m.fill, s, f.base|s&hungryBit) {
+			break
+		}
+	}
+	f.c, f.buf, f.n = c, c.in, 0
+	return true
+}
+
+// acquire takes a chunk from the free list, or makes one while fewer than
+// the window exist, or waits for one. It returns nil when the loop has ended.
+func (f *feeder[T, R]) acquire() *chunk[T, R] {
+	m := f.m
+	select {
+	case c := <-m.free:
+		return c
+	default:
+	}
+	if m.made < m.window {
+		m.made++
+		return new(chunk[T, R])
+	}
+	select {
+	case c := <-m.free:
+		return c
+	case <-m.wctx.Done():
+		return nil
+	}
+}
+
+// flush seals the open chunk and hands it to a worker, unless the loop
+// sealed it first and hands it over itself.
+func (f *feeder[T, R]) flush() bool {
+	m := f.m
+	c := f.c
+	f.c, f.buf = nil, nil
+	for {
+		s := atomic.LoadInt64(&m.fill)
+		if s&stopBit != 0 {
+			return false
+		}
+		if s&sealedBit != 0 {
+			return true
+		}
+		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
+			break
+		}
+	}
+	c.n = f.n
+	select {
+	case m.work <- c:
+		return true
+	case <-m.wctx.Done():
+		return false
+	}
+}

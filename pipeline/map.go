@@ -1,0 +1,71 @@
+package pipeline
+
+import (
+	"context"
+	"iter"
+)
+
+// Map returns a sequence that calls f on every item of in with at most
+// workers goroutines at once (GOMAXPROCS when workers <= 0) and yields each
+// result with a nil error as soon as it is ready, in no defined order.
+//
+// The sequence ends after the last result, or with one final pair (zero R,
+// err) that ends it early:
+//   - err is the first error returned by f (in time);
+//   - err is a *PanicError when f or in panics (and an error mentioning
+//     runtime.Goexit when f calls it, as t.FailNow does);
+//   - err is context.Cause(ctx) when ctx is done; f should watch the
+//     context it is given, which is done then too.
+//
+// The workers and the goroutine that ranges over in start when the range
+// loop starts, and they have all returned when the loop statement ends,
+// whether the sequence ran out, ended with an error, or the loop body broke
+// out: f is not called after that, and nothing keeps running. The context
+// passed to f is cancelled when the loop ends. The input in is ranged over
+// once per loop, from one goroutine; when the loop ends early its yield
+// returns false, and the loop statement waits for in to return, so in must
+// not block on anything but ctx.
+//
+// Items move to the workers in chunks of up to 1024 whose size adapts to the
+// measured cost of f, and no item waits for a chunk to fill: an idle worker
+// gets the items read so far at once. At most max(16, 4*workers) chunks
+// exist.
+//
+// Map panics if in or f is nil.
+func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
+	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
+	mustMap(in, f)
+	return func(yield func(R, error) bool) {
+		m := newMapper(ctx, in, workers, f)
+		defer m.stop()
+		m.unordered(yield)
+	}
+}
+
+// OrderedMap is [Map] with the results yielded in the order of their items
+// in in. A result that is ready early waits in a reorder window of at most
+// max(16, 4*workers) chunks of up to 1024 items; when the window is full, in
+// is not read further until the oldest result is ready, so memory stays
+// bounded on an endless input with one slow item.
+//
+// The first error in input order ends the sequence: the results of all
+// items before the failing one are yielded first, as a sequential loop
+// would. A panic in in, or ctx being done, ends it at once.
+func OrderedMap[T, R any](ctx context.Context, in iter.Seq[T], workers int,
+	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
+	mustMap(in, f)
+	return func(yield func(R, error) bool) {
+		m := newMapper(ctx, in, workers, f)
+		defer m.stop()
+		m.ordered(yield)
+	}
+}
+
+func mustMap[T, R any](in iter.Seq[T], f func(context.Context, T) (R, error)) {
+	if in == nil {
+		panic("pipeline: nil seq")
+	}
+	if f == nil {
+		panic("pipeline: nil f")
+	}
+}

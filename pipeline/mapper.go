@@ -1,0 +1,232 @@
+package pipeline
+
+import (
+	"context"
+	"iter"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gopatterns/concurrency/internal/panics"
+)
+
+// A mapper runs one range loop over Map or OrderedMap: a feeder goroutine
+// ranges over the input, workers call f on chunks of items, and the loop's
+// own goroutine yields the results. All goroutines have returned when the
+// loop statement ends.
+type mapper[T, R any] struct {
+	ctx    context.Context // the caller's
+	wctx   context.Context // the workers', cancelled when the loop ends
+	cancel context.CancelFunc
+	in     iter.Seq[T]
+	f      func(context.Context, T) (R, error)
+	window int // chunks in existence at most
+
+	work    chan *chunk[T, R] // feeder (or loop) to workers
+	results chan *chunk[T, R] // workers to loop; never full
+	free    chan *chunk[T, R] // loop to feeder; never full
+	fed     chan struct{}     // closed when the feeder has returned
+	total   int64             // chunks the feeder made; valid after fed
+	feedErr error             // a panic of the input; valid after fed
+	made    int               // chunks allocated; feeder only
+	wg      sync.WaitGroup
+
+	// fill is written for every item: it has a cache line of its own.
+	_      [64]byte
+	fill   int64 // open chunk's seq, count and flags; atomic only
+	_      [64]byte
+	open   atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
+	target atomic.Int64                // flush a chunk at this many items
+	idle   atomic.Int64                // workers outside process
+	_      [64]byte
+	quit   atomic.Bool // workers stop between items; read for every item
+	_      [64]byte
+
+	// Loop state.
+	pending  *chunk[T, R] // taken from the feeder, not yet given to a worker
+	received int64        // chunks back from the workers
+}
+
+func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
+	f func(context.Context, T) (R, error)) *mapper[T, R] {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	window := max(4*workers, 16)
+	wctx, cancel := context.WithCancel(ctx)
+	m := &mapper[T, R]{
+		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f, window: window,
+		work:    make(chan *chunk[T, R]),
+		results: make(chan *chunk[T, R], window),
+		free:    make(chan *chunk[T, R], window),
+		fed:     make(chan struct{}),
+	}
+	m.target.Store(1)
+	m.idle.Store(int64(workers))
+	m.wg.Add(1 + workers)
+	go m.feed()
+	for range workers {
+		go m.worker()
+	}
+	return m
+}
+
+// stop ends the run: the feeder stops at its next item, the workers before
+// their next call of f. It returns when every goroutine has returned.
+func (m *mapper[T, R]) stop() {
+	m.quit.Store(true)
+	atomic.OrInt64(&m.fill, stopBit)
+	m.cancel()
+	m.wg.Wait()
+}
+
+func (m *mapper[T, R]) feed() {
+	defer m.wg.Done()
+	f := &feeder[T, R]{m: m, fill: &m.fill}
+	perr := panics.Try(func() { m.in(f.yield()) })
+	if perr == nil && f.c != nil {
+		f.flush()
+	}
+	m.total, m.feedErr = f.seq, nil
+	if perr != nil {
+		m.feedErr = perr
+	}
+	close(m.fed)
+}
+
+// steal takes the feeder's open chunk if it holds items, or else asks the
+// feeder to flush after its next item. The loop calls it when it would
+// block: the feeder may be blocked inside the input sequence, and its
+// partial chunk must not wait for the chunk to fill.
+func (m *mapper[T, R]) steal() *chunk[T, R] {
+	for {
+		s := atomic.LoadInt64(&m.fill)
+		if s&(sealedBit|stopBit) != 0 || s&countMask == 0 {
+			if s&(hungryBit|stopBit) != 0 || atomic.CompareAndSwapInt64(&m.fill, s, s|hungryBit) {
+				return nil
+			}
+			continue
+		}
+		c := m.open.Load()
+		if c.gen.Load() != s>>genShift {
+			continue // the feeder is between chunks
+		}
+		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
+			c.n = int(s & countMask)
+			return c
+		}
+	}
+}
+
+// receive returns the next chunk of results, or nil and the error that ends
+// the sequence, or nil, nil when every item has been processed.
+//
+// Before it blocks, receive takes the feeder's partial chunk for an idle
+// worker: the feeder may itself be blocked inside in, and its items must
+// not wait for the chunk to fill. The loop never calls f itself, so that a
+// slow item never keeps it from yielding the results of the others.
+func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
+	done := m.ctx.Done()
+	for {
+		select {
+		case <-done:
+			return nil, context.Cause(m.ctx)
+		case c := <-m.results:
+			m.received++
+			return c, nil
+		default:
+		}
+		if m.fed == nil && m.received == m.total {
+			return nil, nil
+		}
+		if m.pending == nil && m.idle.Load() > 0 {
+			if c := m.steal(); c != nil {
+				select {
+				case m.work <- c:
+				default:
+					m.pending = c
+				}
+			}
+		}
+		var work chan<- *chunk[T, R] // nil unless a chunk is pending
+		if m.pending != nil {
+			work = m.work
+		}
+		select {
+		case c := <-m.results:
+			m.received++
+			return c, nil
+		case work <- m.pending:
+			m.pending = nil
+		case <-m.fed:
+			m.fed = nil
+			if m.feedErr != nil {
+				return nil, m.feedErr
+			}
+		case <-done:
+			return nil, context.Cause(m.ctx)
+		}
+	}
+}
+
+// emit yields the results of c and then its error, if any. It reports
+// whether the sequence goes on.
+func (m *mapper[T, R]) emit(c *chunk[T, R], yield func(R, error) bool) bool {
+	for _, r := range c.out[:c.ok] {
+		if !yield(r, nil) {
+			return false
+		}
+	}
+	if c.err != nil {
+		err := c.err
+		if m.ctx.Err() != nil {
+			err = context.Cause(m.ctx)
+		}
+		var zero R
+		yield(zero, err)
+		return false
+	}
+	m.free <- c
+	return true
+}
+
+// unordered yields chunks as they come back from the workers.
+func (m *mapper[T, R]) unordered(yield func(R, error) bool) {
+	for {
+		c, err := m.receive()
+		if err != nil {
+			var zero R
+			yield(zero, err)
+			return
+		}
+		if c == nil || !m.emit(c, yield) {
+			return
+		}
+	}
+}
+
+// ordered yields chunks in input order, holding the ones that come back
+// early. There are at most window chunks, so the ring never overflows.
+func (m *mapper[T, R]) ordered(yield func(R, error) bool) {
+	ring := make([]*chunk[T, R], m.window)
+	var next int64
+	for {
+		for c := ring[next%int64(m.window)]; c != nil; c = ring[next%int64(m.window)] {
+			ring[next%int64(m.window)] = nil
+			next++
+			if !m.emit(c, yield) {
+				return
+			}
+		}
+		c, err := m.receive()
+		if err != nil {
+			var zero R
+			yield(zero, err)
+			return
+		}
+		if c == nil {
+			return
+		}
+		ring[c.seq%int64(m.window)] = c
+	}
+}

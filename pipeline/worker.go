@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gopatterns/concurrency/internal/panics"
+)
+
+// targetCost is how long a worker should spend on one chunk. It is long
+// enough to hide the cost of moving the chunk (about a microsecond) and
+// short enough that slow items are spread over the workers one by one.
+const targetCost = 50 * time.Microsecond
+
+// worker processes chunks from m.work until the loop ends.
+func (m *mapper[T, R]) worker() {
+	defer m.wg.Done()
+	var c *chunk[T, R] // the chunk in hand
+	defer func() {
+		// Only runtime.Goexit in f leaves a chunk in hand (process
+		// recovers panics). Hand it back with an error rather than leave
+		// the loop waiting for it forever.
+		if c != nil {
+			c.err = errGoexit
+			m.results <- c
+		}
+	}()
+	done := m.wctx.Done()
+	for {
+		select {
+		case c = <-m.work:
+		case <-done:
+			return
+		}
+		m.idle.Add(-1)
+		m.process(c)
+		// Count this worker idle before the loop can see the results, so
+		// that a loop with nothing to wait for takes the partial chunk.
+		m.idle.Add(1)
+		m.results <- c
+		c = nil
+	}
+}
+
+var errGoexit = errors.New("pipeline: f called runtime.Goexit")
+
+// process calls f on the items of c, stopping at the first failure.
+func (m *mapper[T, R]) process(c *chunk[T, R]) {
+	start := time.Now()
+	if perr := panics.Try(func() { m.call(c) }); perr != nil {
+		c.err = perr
+	}
+	// c.in is not cleared: its items are overwritten when the chunk is
+	// filled again, and at most window chunks exist.
+	m.adapt(c.n, time.Since(start))
+}
+
+// call sets c.out[i] = f(c.in[i]) for the items of c, and c.ok to the
+// number of leading items that succeeded, until an item fails, f panics,
+// or the loop has ended.
+func (m *mapper[T, R]) call(c *chunk[T, R]) {
+	f, ctx, quit := m.f, m.wctx, &m.quit
+	out := c.out[:c.n]
+	i := 0
+	defer func() { c.ok = i }() // also when f panics
+	for ; i < len(out); i++ {
+		if quit.Load() {
+			return
+		}
+		r, err := f(ctx, c.in[i])
+		if err != nil {
+			c.err = err
+			return
+		}
+		out[i] = r
+	}
+}
+
+// adapt sets the chunk size so that a chunk costs about targetCost, growing
+// it at most twofold at a time.
+func (m *mapper[T, R]) adapt(n int, cost time.Duration) {
+	t := max(2*n, int(m.target.Load()))
+	if per := cost / time.Duration(n); per > 0 {
+		t = min(t, int(targetCost/per))
+	}
+	m.target.Store(int64(min(max(t, 1), maxChunk)))
+}
