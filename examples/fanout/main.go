@@ -1,4 +1,4 @@
-// Command fanout is the fan-out / fan-in program of the seed written with
+// Command fanout is the classic fan-out / fan-in program written with
 // package pipeline: a generator of 0..9, two squaring workers, and a merge
 // of their outputs. Unlike the hand-written original, every goroutine stops
 // when ctx is done, even if main stops reading.
