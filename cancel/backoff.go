@@ -58,19 +58,20 @@ func (b Backoff) withDefaults() Backoff {
 	return b
 }
 
-// first returns delay_0.
-func (b Backoff) first() time.Duration {
-	return min(b.Initial, b.Max)
-}
-
-// next returns delay_{k+1} from delay_k. Growth is clamped at Max on every
-// step, so it never overflows however many attempts there are.
-func (b Backoff) next(d time.Duration) time.Duration {
-	f := float64(d) * b.Multiplier
-	if f >= float64(b.Max) || math.IsInf(f, 0) {
-		return b.Max
+// delays returns delay_k as a function of k = 0, 1, ... called in turn. The
+// running product is kept unrounded, so that a step smaller than a
+// nanosecond still adds up; it is clamped at Max on every step, so it never
+// overflows however many attempts there are.
+func (b Backoff) delays() func() time.Duration {
+	f := float64(b.Initial)
+	return func() time.Duration {
+		if f >= float64(b.Max) || math.IsInf(f, 0) {
+			return b.Max
+		}
+		d := time.Duration(f)
+		f *= b.Multiplier
+		return d
 	}
-	return time.Duration(f)
 }
 
 // jitter returns a wait drawn uniformly from [0, d]. Tests replace it to see

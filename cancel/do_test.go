@@ -9,7 +9,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gopatterns/concurrency/internal/conctest"
@@ -77,13 +79,64 @@ func TestDoDeadline(t *testing.T) {
 }
 
 func TestDoDoneContext(t *testing.T) {
-	ctx, cancel := context.WithCancelCause(t.Context())
-	cancel(errStop)
-	called := false
-	_, err := Do(ctx, func() (int, error) { called = true; return 1, nil })
-	if err != errStop || called {
-		t.Errorf("Do(done ctx) = %v, called = %v; want %v, false", err, called, errStop)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(t.Context())
+		cancel(errStop)
+		var called atomic.Bool
+		_, err := Do(ctx, func() (int, error) { called.Store(true); return 1, nil })
+		synctest.Wait() // a goroutine started for f would have run by now
+		if err != errStop || called.Load() {
+			t.Errorf("Do(done ctx) = %v, called = %v; want %v, false", err, called.Load(), errStop)
+		}
+	})
+}
+
+// endedThenDone is a context that is live when Do starts, and whose Done,
+// once Do asks for it, is closed only after f's goroutine has ended: Do's
+// select then finds f's outcome and ctx done both ready.
+type endedThenDone struct {
+	context.Context
+	fEnded chan struct{}
+	asked  bool
+}
+
+func (c *endedThenDone) Done() <-chan struct{} {
+	if !c.asked {
+		c.asked = true
+		<-c.fEnded
+		synctest.Wait() // f's goroutine has handed its outcome over and exited
 	}
+	done := make(chan struct{})
+	close(done)
+	return done
+}
+
+func (c *endedThenDone) Err() error {
+	if c.asked {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestDoOutcomeWinsTie: when f has ended and ctx is done at once, Do returns
+// f's outcome; a panic in particular must not be lost.
+func TestDoOutcomeWinsTie(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for range 100 {
+			c := &endedThenDone{Context: t.Context(), fEnded: make(chan struct{})}
+			v, err := Do(c, func() (int, error) { defer close(c.fEnded); return 7, nil })
+			if v != 7 || err != nil {
+				t.Fatalf("Do() = %v, %v; want 7, nil", v, err)
+			}
+			c = &endedThenDone{Context: t.Context(), fEnded: make(chan struct{})}
+			got := conctest.Panics(t, "", func() {
+				Do(c, func() (int, error) { defer close(c.fEnded); panic("boom") })
+			})
+			if _, ok := got.(*PanicError); !ok {
+				t.Fatalf("Do panicked with %T, want *PanicError", got)
+			}
+		}
+	})
 }
 
 func panicBoom() (int, error) { panic(io.ErrUnexpectedEOF) }

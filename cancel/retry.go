@@ -34,7 +34,7 @@ func Retry[T any](ctx context.Context, b Backoff, f func(context.Context) (T, er
 		v   T
 		err error
 	)
-	delay := b.first()
+	delay := b.delays()
 	for attempt := 1; ; attempt++ {
 		if ctx.Err() != nil {
 			return v, withCause(ctx, err)
@@ -49,9 +49,8 @@ func Retry[T any](ctx context.Context, b Backoff, f func(context.Context) (T, er
 		if ctx.Err() != nil || attempt == b.Attempts {
 			return v, withCause(ctx, err)
 		}
-		if Sleep(ctx, jitter(delay)) != nil {
+		if Sleep(ctx, jitter(delay())) != nil {
 			return v, withCause(ctx, err)
 		}
-		delay = b.next(delay)
 	}
 }

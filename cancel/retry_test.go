@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gopatterns/concurrency/internal/conctest"
@@ -296,4 +297,18 @@ func TestRetryBadInput(t *testing.T) {
 	} {
 		conctest.Panics(t, "cancel: Backoff", func() { Retry(t.Context(), b, f) })
 	}
+}
+
+// TestBackoffGrowsBelowOneNanosecond: a step that adds less than a
+// nanosecond still counts, so the delays follow Initial * Multiplier^k.
+func TestBackoffGrowsBelowOneNanosecond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		delays := fullJitter(t)
+		b := Backoff{Initial: 1, Multiplier: 1.5, Attempts: 8}
+		Retry(t.Context(), b, func(context.Context) (int, error) { return 0, errStop })
+		want := []time.Duration{1, 1, 2, 3, 5, 7, 11} // floor(1.5^k)
+		if !equal(*delays, want) {
+			t.Errorf("delays = %v, want %v", *delays, want)
+		}
+	})
 }
