@@ -62,8 +62,8 @@ func (g *Group) init(ctx context.Context) context.Context {
 // is done, no f starts: Go returns without starting it, a goroutine that had
 // not yet called its f returns without calling it, and Wait then returns the
 // first error, or context.Cause(ctx) if no f failed. A Go that is waiting
-// for the limit when the context ends does not start f either: it returns
-// as soon as a running f returns and frees a slot. Go panics if f is nil.
+// for the limit when the context ends returns at once without starting f.
+// Go panics if f is nil.
 func (g *Group) Go(f func() error) {
 	if f == nil {
 		panic("group: Go with nil function")
@@ -161,12 +161,11 @@ func (g *Group) done() bool {
 
 // acquire takes a slot for one more goroutine, waiting while the group is at
 // its limit, and reports whether f may start: false, holding no slot, when
-// the group's context is done before or after the wait.
+// the group's context is done before or during the wait.
 //
-// The wait itself is a plain channel send, as in errgroup, and does not
-// also watch the context: a select on both costs about as much again as the
-// whole of Go. A Go waiting when the context ends therefore returns when the
-// next running f returns, which is no later than Wait could return anyway.
+// A slot that is free is taken with a plain send, as in errgroup; only a Go
+// that has to wait also watches the context, since a select on both costs
+// about as much again as the whole of Go.
 func (g *Group) acquire() bool {
 	if g.done() {
 		return false
@@ -174,7 +173,19 @@ func (g *Group) acquire() bool {
 	if g.sem == nil {
 		return true
 	}
-	g.sem <- token{}
+	select {
+	case g.sem <- token{}:
+	default:
+		var done <-chan struct{} // nil, never ready, for a zero Group
+		if g.ctx != nil {
+			done = g.ctx.Done()
+		}
+		select {
+		case g.sem <- token{}:
+		case <-done:
+			return false
+		}
+	}
 	if g.done() {
 		g.releaseSlot()
 		return false

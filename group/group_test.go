@@ -438,3 +438,47 @@ func TestRandomCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestTryGoAtLimitOnDoneGroup: once the context is done, TryGo accepts and
+// skips f even at the limit, so that a loop retrying TryGo cannot spin.
+func TestTryGoAtLimitOnDoneGroup(t *testing.T) {
+	parent, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	g, _ := group.WithContext(parent)
+	g.SetLimit(1)
+	r, _ := group.WithResults[int](parent)
+	r.SetLimit(1)
+	release := make(chan struct{})
+	g.Go(func() error { <-release; return nil })
+	r.Go(func() (int, error) { <-release; return 0, nil })
+	cancel(errCause)
+	if !g.TryGo(func() error { t.Error("f started on a done group"); return nil }) {
+		t.Error("Group.TryGo at the limit on a done group = false, want true")
+	}
+	if !r.TryGo(func() (int, error) { t.Error("f started on a done group"); return 0, nil }) {
+		t.Error("Results.TryGo at the limit on a done group = false, want true")
+	}
+	close(release)
+	g.Wait()
+	r.Wait()
+}
+
+// TestGoAtLimitStopsWhenDone: a Go waiting for the limit returns as soon as
+// the context is done, not when a running f that ignores it returns.
+func TestGoAtLimitStopsWhenDone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		parent, cancel := context.WithCancelCause(context.Background())
+		g, _ := group.WithContext(parent)
+		g.SetLimit(1)
+		g.Go(func() error { time.Sleep(10 * time.Second); return nil })
+		time.AfterFunc(time.Second, func() { cancel(errCause) })
+		start := time.Now()
+		g.Go(func() error { t.Error("f started after the context was done"); return nil })
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("Go returned after %v, want 1s, when the context was done", d)
+		}
+		if err := g.Wait(); err != errCause {
+			t.Errorf("Wait() = %v, want %v", err, errCause)
+		}
+	})
+}
