@@ -29,7 +29,7 @@ func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) *bucket {
 	for s.max > 0 && s.t.n >= s.max {
 		s.evict(k, now)
 	}
-	return s.t.add(h, key, bucket{tokens: k.lim.burst, last: now})
+	return s.t.add(h, key, bucket{tokens: k.lim.burst, last: now, due: noDue, owed: noDue})
 }
 
 // sweep forgets every full bucket, and schedules the next sweep for when
