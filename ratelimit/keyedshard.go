@@ -40,16 +40,21 @@ func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
 }
 
 // evict forgets one key: a full bucket among a sample of evictSample keys
-// if there is one, else the sampled bucket with the most tokens.
+// if there is one, else the sampled bucket with the most tokens. A bucket
+// owed tokens above burst may hold more than a full one, but forgetting it
+// would change its answers.
 func (s *keyedShard[K]) evict(k *Keyed[K], now int64) {
 	victim, most := uint64(0), 0.0
 	found := false
 	s.t.sample(evictSample, func(i uint64, b *bucket) bool {
-		t := b.tokensAt(now, &k.lim, true)
-		if !found || t > most {
+		if b.full(now, &k.lim) {
+			victim, found = i, true
+			return false
+		}
+		if t := b.tokensAt(now, &k.lim, true); !found || t > most {
 			victim, most, found = i, t, true
 		}
-		return !b.full(now, &k.lim)
+		return true
 	})
 	if found {
 		s.t.remove(victim)
