@@ -51,6 +51,8 @@ type TokenBucket struct {
 // NewTokenBucket returns a full bucket of burst tokens refilled at r tokens
 // per second. With r == rate.Inf every event is allowed and burst is ignored
 // (should the rate later become finite, a burst below 1 counts as 1).
+// Tokens are counted in a float64, exactly only up to 2^53: with a larger
+// burst, single tokens are lost to rounding.
 // NewTokenBucket panics if r is negative, or finite with burst < 1.
 func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 	checkLimit(r, burst)
