@@ -32,10 +32,15 @@ var (
 // *rate.Limiter and the results of All) are asked first: Allow and Wait
 // reserve a token from each, and cancel the reservations when one of them
 // refuses or ctx's deadline would pass, so a refused event consumes nothing.
-// When ctx is done while Wait sleeps, *TokenBucket gives its token back, a
-// *Ticker its tick unless a later tick was taken meanwhile, and a
-// *rate.Limiter its token only if that token's time has not come yet
-// (rate.Reservation.Cancel cannot do more).
+// When ctx is done while Wait sleeps, *TokenBucket gives its token back
+// under the rules of TokenBucket.WaitN, a *Ticker its tick unless a later
+// tick was taken meanwhile, and a *rate.Limiter its token only if that
+// token's time has not come yet (rate.Reservation.Cancel cannot do more).
+// A *rate.Limiter is given the time read before its lock, as its own
+// Reserve and Wait do, so under contention it keeps the clock behaviour
+// described at TokenBucket; and when All cancels a reservation it has just
+// made, the limiter's clock goes back to that time, by the microseconds
+// spent since, refilling them twice.
 //
 // Any other Limiter cannot give a token back: they are asked afterwards,
 // one by one in argument order, and a token one of them gave is lost when a

@@ -1,14 +1,23 @@
 package ratelimit
 
 import (
+	"fmt"
 	"math"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// A bucket is the state of one token bucket: tokens held at time last.
-// Times are nanoseconds since the owner's base time, and the bucket's clock
+// noDue is a bucket's due and owed times before its first reservation.
+const noDue = math.MinInt64
+
+// errZeroRate is returned by a wait on a bucket that never refills.
+var errZeroRate = fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
+
+// A bucket is the state of one token bucket: tokens held at time last, the
+// time due at which the newest reservation's tokens are its waiter's, and
+// the time owed since which the schedule has added the tokens the bucket
+// held after that reservation. Times are nanoseconds since the owner's base time, and the bucket's clock
 // only moves forward: a time older than last refills nothing. rate.Limiter
 // instead moves its clock back when, under contention, an older time
 // reaches it after a newer one, and then refills the same interval twice
@@ -16,6 +25,16 @@ import (
 type bucket struct {
 	tokens float64 // negative while waits are pending
 	last   int64
+	due    int64 // noDue until the first reservation
+	owed   int64 // due, or earlier when tokens were left over; noDue at first
+}
+
+// A reservation records what bucket.reserve took, for unreserve.
+type reservation struct {
+	n        float64 // tokens taken
+	due      int64   // when they are the waiter's
+	prevDue  int64   // the bucket's due and owed before this reservation
+	prevOwed int64
 }
 
 // limits are a bucket's rate and burst, in the units its methods use. The
@@ -23,7 +42,6 @@ type bucket struct {
 type limits struct {
 	perNs float64 // tokens added per nanosecond
 	burst float64
-	owed  float64 // surplus over burst a wait may use: CatchUp's worth
 }
 
 // newLimits returns the limits for rate r and burst.
@@ -31,24 +49,25 @@ func newLimits(r rate.Limit, burst int) limits {
 	return limits{
 		perNs: float64(r) / float64(time.Second),
 		burst: float64(burst),
-		owed:  float64(r) * CatchUp.Seconds(),
 	}
 }
 
 // tokensAt returns the tokens the bucket holds at now. It never holds more
-// than burst for an Allow. For a wait (owed true) it also keeps what
-// overflowed the full bucket, as long as that surplus is at most CatchUp's
-// worth of the rate: those are the tokens that fell due while a waiter
-// overslept. A larger surplus means the bucket sat idle, and all of it goes.
+// than burst for an Allow. For a wait (owed true) within CatchUp of the
+// newest reservation's due time, it may hold more: the tokens the rate has
+// added since then, which a waiter that woke late is owed, and those the
+// reservation left over (b.owed is set back by their worth). Idle time, past
+// CatchUp or before any reservation, builds no more than burst.
 func (b *bucket) tokensAt(now int64, l *limits, owed bool) float64 {
 	t := b.tokens
 	if now > b.last {
 		t += l.perNs * float64(now-b.last)
 	}
-	if t <= l.burst || owed && t-l.burst <= l.owed {
-		return t
+	most := l.burst
+	if owed && b.owed >= now-int64(CatchUp) {
+		most = max(most, l.perNs*float64(now-b.owed))
 	}
-	return l.burst
+	return min(t, most)
 }
 
 // allow takes n tokens at now if the bucket holds them and reports whether
@@ -64,37 +83,65 @@ func (b *bucket) allow(now int64, n float64, l *limits) bool {
 
 // reserve takes n tokens at now, going into debt if it must, and returns how
 // long the caller has to wait before they are its. It fails, leaving the
-// bucket unchanged, when that wait would exceed maxWait or never end.
-func (b *bucket) reserve(now int64, n float64, l *limits, maxWait time.Duration) (time.Duration, bool) {
+// bucket unchanged, when that wait would exceed maxWait (math.MaxInt64
+// meaning no bound), never end, or end beyond the bucket's int64 clock.
+func (b *bucket) reserve(now int64, n float64, l *limits, maxWait time.Duration) (time.Duration, reservation, error) {
 	t := b.tokensAt(now, l, true) - n
+	at := max(now, b.last)
 	var delay time.Duration
 	if t < 0 {
 		if l.perNs <= 0 {
-			return 0, false
+			return 0, reservation{}, errZeroRate
 		}
+		// Compare as floats: converting a wait of 2^63 ns or more to a
+		// Duration would wrap it negative.
 		d := math.Ceil(-t / l.perNs)
-		if d > float64(maxWait) {
-			return 0, false
+		switch {
+		case maxWait < math.MaxInt64 && d > float64(maxWait):
+			return 0, reservation{}, errDeadline
+		case d >= float64(math.MaxInt64-at):
+			return 0, reservation{}, errBeyondClock
 		}
 		delay = time.Duration(d)
 	}
+	r := reservation{n: n, due: at + int64(delay), prevDue: b.due, prevOwed: b.owed}
 	b.set(now, t)
-	return delay, true
+	b.due = max(b.due, r.due)
+	b.owed = r.due
+	if t > 0 && l.perNs > 0 {
+		// Tokens left over stay owed as long as the refill that made them:
+		// they fell due t/perNs ago. Older than CatchUp is as good as never.
+		b.owed = at - int64(min(t/l.perNs, float64(CatchUp+1)))
+	}
+	return delay, r, nil
 }
 
-// unreserve gives back n tokens of a reservation that will not be used. The
-// result is what the bucket would hold had the reservation never been made,
-// which the burst caps: a bucket without that debt would have overflowed.
-func (b *bucket) unreserve(now int64, n float64, l *limits) {
+// unreserve gives back the tokens of reservation r, which will not be used,
+// as far as no later reservation counts on them. A later reservation's wait
+// was computed with r's debt in place; the tokens that refill between r's
+// due time and the newest one's belong to that waiter, and only the rest of
+// r's tokens come back, as with rate.Reservation.Cancel. If r is the newest
+// reservation, all its tokens come back and the bucket is as though r had
+// never been made, except that the burst caps it: a bucket without that
+// debt would have overflowed.
+func (b *bucket) unreserve(now int64, r reservation, l *limits) {
+	back := r.n
+	switch {
+	case b.due > r.due:
+		back = max(0, back-l.perNs*float64(b.due-r.due))
+	case b.due == r.due:
+		b.due, b.owed = r.prevDue, r.prevOwed
+	}
 	t := b.tokensAt(now, l, true)
-	b.set(now, min(t+n, max(t, l.burst)))
+	b.set(now, min(t+back, max(t, l.burst)))
 }
 
 // full reports whether the bucket is indistinguishable from a new one at
-// now: it holds exactly burst tokens, for an Allow and for a wait alike, so
-// forgetting it changes no answer.
+// now and later: it holds exactly burst tokens, for an Allow and for a wait
+// alike, and no wait can be owed more, so forgetting it changes no answer.
 func (b *bucket) full(now int64, l *limits) bool {
-	return b.tokensAt(now, l, true) == l.burst
+	owedNoMore := b.owed < now-int64(CatchUp) || l.perNs*float64(CatchUp) <= l.burst
+	return owedNoMore && b.tokensAt(now, l, true) == l.burst
 }
 
 // set records t tokens at now, never moving the clock backwards.

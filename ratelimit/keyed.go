@@ -19,9 +19,15 @@ const keyedShards = 32
 // rules of TokenBucket. The keys are spread over 32 independently locked
 // shards.
 //
-// Memory. A key's bucket is forgotten once it has refilled to burst (and
-// holds no tokens owed to a late waiter): it then gives the same answers a
-// new bucket would, so forgetting it changes nothing. Forgetting is lazy and
+// Waits that wake late are owed tokens as in TokenBucket: within CatchUp of
+// the time D at which a key's newest Wait got its token, a Wait for that
+// key may take up to r*(now-D) tokens, more than burst; a new key, or one
+// whose D lies more than CatchUp back, lets exactly burst Waits pass at
+// once.
+//
+// Memory. A key's bucket is forgotten once it has refilled to burst and can
+// no longer be owed more: it then gives the same answers a new bucket
+// would, so forgetting it changes nothing. Forgetting is lazy and
 // amortized: a shard sweeps out its full buckets whenever it has doubled in
 // size since its last sweep, so it holds at most about twice the keys used
 // within the last burst/r + CatchUp. Nothing runs in the background.
@@ -47,7 +53,9 @@ type Keyed[K comparable] struct {
 
 // NewKeyed returns a Keyed whose buckets hold up to burst tokens and refill
 // at r tokens per second. With r == rate.Inf every event is allowed and no
-// key is stored. NewKeyed panics if r is negative, or finite with burst < 1.
+// key is stored. As with NewTokenBucket, a burst above 2^53 loses single
+// tokens to rounding. NewKeyed panics if r is negative, or finite with
+// burst < 1.
 func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 	checkLimit(r, burst)
 	k := &Keyed[K]{
@@ -81,10 +89,10 @@ func (k *Keyed[K]) Allow(key K) bool {
 
 // Wait blocks until an event for key may happen and takes its token, under
 // the rules of TokenBucket.Wait: context.Cause(ctx) when ctx is done first
-// (the token is given back), and an immediate error for which
-// errors.Is(err, context.DeadlineExceeded) holds when the token would come
-// after ctx's deadline, or errors.Is(err, ErrNeverAllowed) when it would
-// never come.
+// (the token is given back unless a later Wait for key counts on it), and
+// an immediate error for which errors.Is(err, context.DeadlineExceeded)
+// holds when the token would come after ctx's deadline, or
+// errors.Is(err, ErrNeverAllowed) when it would never come.
 func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
@@ -96,23 +104,17 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 		return fmt.Errorf("%w: zero Keyed", ErrNeverAllowed)
 	}
 	s, h, now := k.lock(key)
-	delay, ok := s.get(k, h, key, now).reserve(now, 1, &k.lim, maxWait(ctx))
+	delay, r, err := s.get(k, h, key, now).reserve(now, 1, &k.lim, maxWait(ctx))
 	s.mu.Unlock()
-	switch {
-	case !ok && k.limit == 0:
-		return fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
-	case !ok:
-		return errDeadline
-	}
-	if delay <= 0 {
-		return nil
+	if err != nil || delay <= 0 {
+		return err
 	}
 	if err := sleep(ctx, delay, nil); err != nil {
 		// Should SetMaxKeys have evicted the key meanwhile, its new bucket
 		// gets the token, capped at burst as always.
 		s, h, now := k.lock(key)
 		if b := s.t.find(h, key); b != nil {
-			b.unreserve(now, 1, &k.lim)
+			b.unreserve(now, r, &k.lim)
 		}
 		s.mu.Unlock()
 		return err

@@ -281,3 +281,25 @@ func TestNewKeyedPanics(t *testing.T) {
 	conctest.Panics(t, "ratelimit: ", func() { NewKeyed[int](1, 0) })
 	conctest.Panics(t, "ratelimit: ", func() { NewKeyed[int](-1, 1) })
 }
+
+// TestKeyedMaxKeysEvictsFullBeforeOwed checks that a full bucket is evicted
+// before one holding more tokens than burst, owed to a late waiter: only the
+// full one gives the same answers when it starts again.
+func TestKeyedMaxKeysEvictsFullBeforeOwed(t *testing.T) {
+	for i := 0; i < 200 && !t.Failed(); i++ { // the sample starts at a random slot
+		conctest.Bubble(t, func(t *testing.T) {
+			k := NewKeyed[string](1_000, 1)
+			k.SetMaxKeys(2)
+			k.Allow("full")
+			time.Sleep(time.Second)
+			ctx := context.Background()
+			k.Wait(ctx, "owed")
+			k.Wait(ctx, "owed") // sleeps 1ms
+			time.Sleep(3 * time.Millisecond)
+			k.Allow("new") // evicts one of the two
+			if got := waitsAtOnce(t, func(ctx context.Context) error { return k.Wait(ctx, "owed") }); got != 3 {
+				t.Errorf("run %d: owed key, 3ms late: %d Waits at once, want 3 (it was evicted)", i, got)
+			}
+		})
+	}
+}

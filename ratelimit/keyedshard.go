@@ -29,7 +29,7 @@ func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) *bucket {
 	for s.max > 0 && s.t.n >= s.max {
 		s.evict(k, now)
 	}
-	return s.t.add(h, key, bucket{tokens: k.lim.burst, last: now})
+	return s.t.add(h, key, bucket{tokens: k.lim.burst, last: now, due: noDue, owed: noDue})
 }
 
 // sweep forgets every full bucket, and schedules the next sweep for when
@@ -40,16 +40,21 @@ func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
 }
 
 // evict forgets one key: a full bucket among a sample of evictSample keys
-// if there is one, else the sampled bucket with the most tokens.
+// if there is one, else the sampled bucket with the most tokens. A bucket
+// owed tokens above burst may hold more than a full one, but forgetting it
+// would change its answers.
 func (s *keyedShard[K]) evict(k *Keyed[K], now int64) {
 	victim, most := uint64(0), 0.0
 	found := false
 	s.t.sample(evictSample, func(i uint64, b *bucket) bool {
-		t := b.tokensAt(now, &k.lim, true)
-		if !found || t > most {
+		if b.full(now, &k.lim) {
+			victim, found = i, true
+			return false
+		}
+		if t := b.tokensAt(now, &k.lim, true); !found || t > most {
 			victim, most, found = i, t, true
 		}
-		return !b.full(now, &k.lim)
+		return true
 	})
 	if found {
 		s.t.remove(victim)

@@ -58,3 +58,43 @@ func TestKeyedTableRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyedTableRemoveWraps checks removal in probe runs that wrap past the
+// end of the table: every key is placed by its home slot, and each removal
+// must leave every other key findable.
+func TestKeyedTableRemoveWraps(t *testing.T) {
+	// Homes near the end of a 16-slot table, so the runs wrap to slot 0.
+	for _, homes := range [][]uint64{{15, 15, 15}, {14, 15, 14, 0}, {13, 14, 14, 15, 15, 0, 1, 15, 0}} {
+		for victim := range homes {
+			removeOne(t, homes, victim)
+		}
+	}
+}
+
+// removeOne fills a table with keys 0, 1, ... whose home slots are homes,
+// removes victim and checks that every other key is still found.
+func removeOne(t *testing.T, homes []uint64, victim int) {
+	t.Helper()
+	hash := func(key int) uint64 { return homes[key]<<1 | uint64(key)<<8 }
+	var tb keyedTable[int]
+	for key := range homes {
+		tb.add(hash(key), key, bucket{tokens: float64(key)})
+	}
+	if len(tb.slots) != minTable {
+		t.Fatalf("table has %d slots, want %d", len(tb.slots), minTable)
+	}
+	for i := range tb.slots {
+		if tb.slots[i].h != 0 && tb.slots[i].key == victim {
+			tb.remove(uint64(i))
+		}
+	}
+	for key := range homes {
+		b := tb.find(hash(key), key)
+		switch {
+		case key == victim && b != nil:
+			t.Errorf("homes %v, removed %d: find(%d) = %v, want nil", homes, victim, key, b)
+		case key != victim && (b == nil || b.tokens != float64(key)):
+			t.Errorf("homes %v, removed %d: find(%d) = %v, want its bucket", homes, victim, key, b)
+		}
+	}
+}

@@ -27,8 +27,13 @@ var ErrStopped = errors.New("ratelimit: ticker stopped")
 
 // ErrNeverAllowed is returned, wrapped with the details, by a wait that no
 // amount of waiting could satisfy: it asks for more tokens than the burst,
-// or for tokens that a zero rate never refills.
+// for tokens that a zero rate never refills, or for a time beyond the
+// limiter's clock, which counts nanoseconds in an int64 (about 292 years).
 var ErrNeverAllowed = errors.New("ratelimit: event can never be allowed")
+
+// errBeyondClock is returned by a wait whose event would come too late for
+// the limiter's clock.
+var errBeyondClock = fmt.Errorf("%w: wait exceeds the limiter's clock of about 292 years", ErrNeverAllowed)
 
 // errDeadline is returned by a wait whose event would come after the
 // deadline of its context. It wraps context.DeadlineExceeded, as the

@@ -90,3 +90,19 @@ func TestThrottleStopsOnWaitError(t *testing.T) {
 func TestThrottleNilLimiter(t *testing.T) {
 	conctest.Panics(t, "ratelimit: ", func() { Throttle(context.Background(), generate(1), nil) })
 }
+
+// TestThrottleStopsWhileSending checks that the goroutine exits when ctx is
+// done while it is blocked handing a value on, not only while it waits.
+func TestThrottleStopsWhileSending(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := Throttle(ctx, generate(2), NewTicker(time.Millisecond))
+		<-out
+		time.Sleep(10 * time.Millisecond) // the second value is ready to send
+		cancel()
+		synctest.Wait()
+		if v, ok := <-out; ok {
+			t.Errorf("receive after cancel = %v, want the channel closed", v)
+		}
+	})
+}

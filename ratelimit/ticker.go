@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
@@ -50,7 +51,7 @@ func (t *Ticker) Allow() bool {
 		return false
 	}
 	now := t.now()
-	if t.next > now {
+	if t.next > now || t.next > math.MaxInt64-t.interval {
 		return false
 	}
 	t.next += t.interval
@@ -63,8 +64,11 @@ func (t *Ticker) Allow() bool {
 // back unless a later Wait has already reserved one behind it. If the tick
 // would come only after ctx's deadline, Wait returns at once, taking
 // nothing, with an error for which errors.Is(err, context.DeadlineExceeded)
-// holds. After Stop, Wait returns ErrStopped at once, and so does every Wait
-// blocked when Stop is called.
+// holds. A tick so far ahead that the one after it would lie beyond the
+// Ticker's clock, about 292 years after NewTicker, is never handed out: Wait
+// then returns at once with an error for which errors.Is(err,
+// ErrNeverAllowed) holds. After Stop, Wait returns ErrStopped at once, and so
+// does every Wait blocked when Stop is called.
 func (t *Ticker) Wait(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
@@ -106,6 +110,9 @@ func (t *Ticker) reserve(maxWait time.Duration, wait bool) (time.Duration, func(
 	delay := at - now
 	if delay > 0 && (!wait || delay > maxWait) {
 		return 0, nil, errDeadline
+	}
+	if at > math.MaxInt64-t.interval {
+		return 0, nil, errBeyondClock
 	}
 	t.next += t.interval
 	return delay, func(bool) { t.unreserve(at) }, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -291,4 +292,84 @@ func TestNewTickerPanics(t *testing.T) {
 	for _, d := range []time.Duration{0, -time.Second} {
 		conctest.Panics(t, "ratelimit: ", func() { NewTicker(d) })
 	}
+}
+
+// passTimes runs waits and records when each successful one returned, as
+// times since start.
+type passTimes struct {
+	mu    sync.Mutex
+	start time.Time
+	at    []time.Duration
+	wg    sync.WaitGroup
+}
+
+// wait starts a Wait on l under ctx and lets it reserve before returning.
+func (p *passTimes) wait(ctx context.Context, l Limiter) {
+	p.wg.Go(func() {
+		if l.Wait(ctx) == nil {
+			p.mu.Lock()
+			p.at = append(p.at, time.Since(p.start))
+			p.mu.Unlock()
+		}
+	})
+	synctest.Wait()
+}
+
+// distinct reports an error if two events passed at the same instant.
+func (p *passTimes) distinct(t *testing.T) {
+	t.Helper()
+	p.wg.Wait()
+	seen := map[time.Duration]bool{}
+	for _, d := range p.at {
+		if seen[d] {
+			t.Errorf("two events passed at %v (all: %v), want at most one per instant", d, p.at)
+		}
+		seen[d] = true
+	}
+}
+
+// TestTickerCancelBehindLaterReservation checks that a cancelled Wait keeps
+// its tick taken when a later Wait has reserved the tick after it: giving
+// it back would hand two Waits the same tick.
+func TestTickerCancelBehindLaterReservation(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		tk := NewTicker(time.Second)
+		tk.Allow()
+		p := &passTimes{start: time.Now()}
+		ctxA, cancelA := context.WithCancel(context.Background())
+		p.wait(ctxA, tk)
+		p.wait(context.Background(), tk)
+		cancelA()
+		synctest.Wait()
+		p.wait(context.Background(), tk)
+		p.wait(context.Background(), tk)
+		p.distinct(t)
+		want := []time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second}
+		if fmt.Sprint(p.at) != fmt.Sprint(want) {
+			t.Errorf("ticks at %v, want %v", p.at, want)
+		}
+	})
+}
+
+// TestTickerHugeInterval checks that a Ticker whose grid runs past its
+// nanosecond clock refuses the ticks beyond it instead of wrapping around.
+func TestTickerHugeInterval(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		tk := NewTicker(1e18)
+		tk.Allow()
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for range 9 {
+			wg.Go(func() { tk.Wait(ctx) })
+		}
+		synctest.Wait()
+		if tk.Allow() {
+			t.Error("Allow() = true right after the first tick of a 1e18ns Ticker, want false")
+		}
+		if err := tk.Wait(ctx); !errors.Is(err, ErrNeverAllowed) {
+			t.Errorf("Wait() for a tick beyond the clock = %v, want ErrNeverAllowed", err)
+		}
+		cancel()
+		wg.Wait()
+	})
 }

@@ -23,13 +23,16 @@ import (
 //     TokenBucket reads the time under its lock and never moves its clock
 //     back.
 //   - A Wait that the runtime wakes late does not lose the tokens that fall
-//     due meanwhile. Wait and WaitN may use tokens that overflowed the full
-//     bucket as long as that surplus is at most CatchUp's worth of the rate
-//     (r*5ms), so a Wait loop keeps the configured rate where rate.Limiter
-//     falls 1-5% short at 10,000/s with burst 10. A bigger surplus means the
-//     bucket sat idle and is cut back to burst: once it has been full for
-//     longer than CatchUp, exactly burst events pass at once. Allow and
-//     AllowN never see more than burst.
+//     due meanwhile. Let D be the time the newest Wait's tokens became its
+//     own (for a Wait that took tokens at once and left some, the time the
+//     rate had added those left: that many tokens' worth earlier). Until
+//     CatchUp (5 ms) after D, Wait and WaitN may take more than burst, up to
+//     the tokens the rate has added since D, r*(now-D): what a Wait loop
+//     that woke late is owed. So such a loop keeps the configured rate where
+//     rate.Limiter falls 1-5% short at 10,000/s with burst 10. Idle time
+//     builds no larger burst: a new bucket, or one whose D lies more than
+//     CatchUp back, lets exactly burst Waits pass at once, as rate.Limiter
+//     does. Allow, AllowN and Tokens never see more than burst.
 //
 // So over any interval of length d the bucket grants at most burst + r*d
 // tokens to Allow and AllowN, and at most burst + r*(d+CatchUp) in all.
@@ -48,6 +51,8 @@ type TokenBucket struct {
 // NewTokenBucket returns a full bucket of burst tokens refilled at r tokens
 // per second. With r == rate.Inf every event is allowed and burst is ignored
 // (should the rate later become finite, a burst below 1 counts as 1).
+// Tokens are counted in a float64, exactly only up to 2^53: with a larger
+// burst, single tokens are lost to rounding.
 // NewTokenBucket panics if r is negative, or finite with burst < 1.
 func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 	checkLimit(r, burst)
@@ -57,7 +62,7 @@ func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 		burst: burst,
 		lim:   newLimits(r, burst),
 		base:  time.Now(),
-		b:     bucket{tokens: float64(burst)},
+		b:     bucket{tokens: float64(burst), due: noDue, owed: noDue},
 	}
 }
 
@@ -96,14 +101,22 @@ func (b *TokenBucket) Wait(ctx context.Context) error {
 	return b.WaitN(ctx, 1)
 }
 
-// WaitN blocks until n events may happen and takes their tokens. If ctx is
-// done first, WaitN returns context.Cause(ctx) and gives the tokens back. If
-// the tokens would come only after ctx's deadline, it returns at once with an
-// error for which errors.Is(err, context.DeadlineExceeded) holds; if they
-// would never come (n > burst, or a zero rate), at once with an error for
-// which errors.Is(err, ErrNeverAllowed) holds. Either way it takes nothing.
-// Waiters are served in the order they call, as with rate.Limiter: each
-// reserves its tokens on entry.
+// WaitN blocks until n events may happen and takes their tokens. Waiters
+// are served in the order they call, as with rate.Limiter: each reserves its
+// tokens on entry.
+//
+// If ctx is done first, WaitN returns context.Cause(ctx) and gives back the
+// tokens no later Wait counts on, as rate.Reservation.Cancel does: all n if
+// no Wait has reserved since, otherwise n less what the rate refills
+// between this Wait's time and the newest Wait's, which that Wait's time
+// already assumed taken.
+//
+// If the tokens would come only after ctx's deadline, WaitN returns at once
+// with an error for which errors.Is(err, context.DeadlineExceeded) holds. If
+// they would never come (n > burst, a zero rate, or, for a ctx without a
+// deadline, a wait beyond the bucket's clock of about 292 years), it
+// returns at once with an error for which errors.Is(err, ErrNeverAllowed)
+// holds. Either way it takes nothing.
 func (b *TokenBucket) WaitN(ctx context.Context, n int) error {
 	if n < 0 {
 		panic("ratelimit: n < 0")
@@ -148,24 +161,23 @@ func (b *TokenBucket) reserveN(n int, maxWait time.Duration, owed bool) (time.Du
 		if !b.b.allow(now, float64(n), &b.lim) {
 			return 0, nil, errDeadline
 		}
-		return 0, func() { b.unreserve(n) }, nil
+		r := reservation{n: float64(n), due: now, prevDue: b.b.due, prevOwed: b.b.owed}
+		return 0, func() { b.unreserve(r) }, nil
 	}
-	delay, ok := b.b.reserve(now, float64(n), &b.lim, maxWait)
-	switch {
-	case !ok && b.limit == 0:
-		return 0, nil, fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
-	case !ok:
-		return 0, nil, errDeadline
+	delay, r, err := b.b.reserve(now, float64(n), &b.lim, maxWait)
+	if err != nil {
+		return 0, nil, err
 	}
-	return delay, func() { b.unreserve(n) }, nil
+	return delay, func() { b.unreserve(r) }, nil
 }
 
-// unreserve gives back n tokens that a reservation took.
-func (b *TokenBucket) unreserve(n int) {
+// unreserve gives back the tokens of reservation r, as far as no later
+// reservation counts on them.
+func (b *TokenBucket) unreserve(r reservation) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.limit < rate.Inf {
-		b.b.unreserve(b.now(), float64(n), &b.lim)
+		b.b.unreserve(b.now(), r, &b.lim)
 	}
 }
 
@@ -182,8 +194,9 @@ func (b *TokenBucket) SetLimit(r rate.Limit) {
 }
 
 // SetBurst changes the burst. A bucket holding more tokens than the new
-// burst loses the excess at its next use. SetBurst panics if burst < 1 while
-// the rate is finite; with rate.Inf a burst below 1 counts as 1.
+// burst loses the excess at once, for Allow and Wait alike. SetBurst panics
+// if burst < 1 while the rate is finite; with rate.Inf a burst below 1
+// counts as 1.
 func (b *TokenBucket) SetBurst(burst int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -191,6 +204,7 @@ func (b *TokenBucket) SetBurst(burst int) {
 	b.settle()
 	b.burst = max(burst, 1)
 	b.lim = newLimits(b.limit, b.burst)
+	b.b.tokens = min(b.b.tokens, b.lim.burst)
 }
 
 // Tokens returns the tokens an Allow would find now: at most burst, and
