@@ -48,6 +48,12 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 // is not read further until the oldest result is ready, so memory stays
 // bounded on an endless input with one slow item.
 //
+// While the oldest result is still being computed, OrderedMap does not hand
+// the items read since to an idle worker before their chunk fills, as Map
+// would: they could not be yielded any sooner, and cutting the input into
+// small chunks costs every item. Once the oldest result is back, the items
+// read so far go to an idle worker at once.
+//
 // The first error in input order ends the sequence: the results of all
 // items before the failing one are yielded first, as a sequential loop
 // would. A panic in in, or ctx being done, ends it at once.

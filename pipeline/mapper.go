@@ -45,6 +45,7 @@ type mapper[T, R any] struct {
 	// Loop state.
 	pending  *chunk[T, R] // taken from the feeder, not yet given to a worker
 	received int64        // chunks back from the workers
+	next     int64        // the chunk the loop yields next; -1 in any order
 }
 
 func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
@@ -60,6 +61,7 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
 		fed:     make(chan struct{}),
+		next:    -1,
 	}
 	m.target.Store(1)
 	m.idle.Store(int64(workers))
@@ -118,6 +120,17 @@ func (m *mapper[T, R]) steal() *chunk[T, R] {
 	}
 }
 
+// sealed reports whether the chunk with the given seq (>= 0) has left the
+// feeder. The ordered loop waits for that chunk before anything else, and
+// it will come back from a worker: taking the feeder's partial chunk then
+// would not let the loop yield any sooner, and cutting the input into small
+// chunks costs every item.
+func (m *mapper[T, R]) sealed(seq int64) bool {
+	s := atomic.LoadInt64(&m.fill)
+	open := s >> genShift
+	return seq >= 0 && (seq < open || seq == open && s&(sealedBit|stopBit) != 0)
+}
+
 // receive returns the next chunk of results, or nil and the error that ends
 // the sequence, or nil, nil when every item has been processed.
 //
@@ -139,7 +152,7 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		if m.fed == nil && m.received == m.total {
 			return nil, nil
 		}
-		if m.pending == nil && m.idle.Load() > 0 {
+		if m.pending == nil && m.idle.Load() > 0 && !m.sealed(m.next) {
 			if c := m.steal(); c != nil {
 				select {
 				case m.work <- c:
@@ -210,10 +223,12 @@ func (m *mapper[T, R]) unordered(yield func(R, error) bool) {
 func (m *mapper[T, R]) ordered(yield func(R, error) bool) {
 	ring := make([]*chunk[T, R], m.window)
 	var next int64
+	m.next = 0
 	for {
 		for c := ring[next%int64(m.window)]; c != nil; c = ring[next%int64(m.window)] {
 			ring[next%int64(m.window)] = nil
 			next++
+			m.next = next
 			if !m.emit(c, yield) {
 				return
 			}
