@@ -15,12 +15,13 @@ import (
 // own goroutine yields the results. All goroutines have returned when the
 // loop statement ends.
 type mapper[T, R any] struct {
-	ctx    context.Context // the caller's
-	wctx   context.Context // the workers', cancelled when the loop ends
-	cancel context.CancelFunc
-	in     iter.Seq[T]
-	f      func(context.Context, T) (R, error)
-	window int // chunks in existence at most
+	ctx      context.Context // the caller's
+	wctx     context.Context // the workers', cancelled when the loop ends
+	cancel   context.CancelFunc
+	in       iter.Seq[T]
+	f        func(context.Context, T) (R, error)
+	window   int // chunks in existence at most
+	maxItems int // items per chunk at most
 
 	work    chan *chunk[T, R] // feeder (or loop) to workers
 	results chan *chunk[T, R] // workers to loop; never full
@@ -56,7 +57,8 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	window := max(4*workers, 16)
 	wctx, cancel := context.WithCancel(ctx)
 	m := &mapper[T, R]{
-		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f, window: window,
+		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
+		window: window, maxItems: chunkLimit[T, R](),
 		work:    make(chan *chunk[T, R]),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),

@@ -49,3 +49,22 @@ func TestOrderedMapWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestChunkLimit: chunks of small items hold maxChunk of them, chunks of
+// larger ones about chunkBytes, but never fewer than minChunk items.
+func TestChunkLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  int
+		want int
+	}{
+		{"int to int", chunkLimit[int, int](), maxChunk},
+		{"empty", chunkLimit[struct{}, struct{}](), maxChunk},
+		{"string to string", chunkLimit[string, string](), chunkBytes / 32},
+		{"[1000]byte to int", chunkLimit[[1000]byte, int](), minChunk},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("chunkLimit(%s) = %d, want %d", tc.name, tc.got, tc.want)
+		}
+	}
+}

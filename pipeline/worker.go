@@ -83,5 +83,5 @@ func (m *mapper[T, R]) adapt(n int, cost time.Duration) {
 	if per := cost / time.Duration(n); per > 0 {
 		t = min(t, int(targetCost/per))
 	}
-	m.target.Store(int64(min(max(t, 1), maxChunk)))
+	m.target.Store(int64(min(max(t, 1), m.maxItems)))
 }
