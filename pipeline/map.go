@@ -49,11 +49,11 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 // is not read further until the oldest result is ready, so memory stays
 // bounded on an endless input with one slow item.
 //
-// While the oldest result is still being computed, OrderedMap does not hand
-// the items read since to an idle worker before their chunk fills, as Map
-// would: they could not be yielded any sooner, and cutting the input into
-// small chunks costs every item. Once the oldest result is back, the items
-// read so far go to an idle worker at once.
+// While a result that comes before them is still being computed, OrderedMap
+// does not hand the items read since to an idle worker before their chunk
+// fills, as Map would: their results could not be yielded before that one
+// anyway, and cutting the input into small chunks costs every item. Once
+// every result before them is back, they go to an idle worker at once.
 //
 // The first error in input order ends the sequence: the results of all
 // items before the failing one are yielded first, as a sequential loop
