@@ -23,7 +23,7 @@ type mapper[T, R any] struct {
 	window   int // chunks in existence at most
 	maxItems int // items per chunk at most
 
-	work    chan *chunk[T, R] // feeder (or loop) to workers
+	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned
@@ -59,7 +59,9 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	m := &mapper[T, R]{
 		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
 		window: window, maxItems: chunkLimit[T, R](),
-		work:    make(chan *chunk[T, R]),
+		// One chunk can wait for a worker, so that the feeder goes on
+		// filling the next one when no worker is receiving just then.
+		work:    make(chan *chunk[T, R], 1),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
 		fed:     make(chan struct{}),
