@@ -34,7 +34,7 @@ const (
 
 	maxChunk   = 4096     // items per chunk at most
 	minChunk   = 1024     // chunkLimit at least, whatever the size of the items
-	chunkBytes = 64 << 10 // size of a chunk's items and results, if above minChunk
+	chunkBytes = 64 << 10 // items and results per chunk, in bytes, above minChunk
 )
 
 // chunkLimit returns how many items a chunk of a Map from T to R holds at

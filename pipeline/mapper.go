@@ -124,15 +124,19 @@ func (m *mapper[T, R]) steal() *chunk[T, R] {
 	}
 }
 
-// sealed reports whether the chunk with the given seq (>= 0) has left the
-// feeder. The ordered loop waits for that chunk before anything else, and
-// it will come back from a worker: taking the feeder's partial chunk then
-// would not let the loop yield any sooner, and cutting the input into small
-// chunks costs every item.
+// sealed reports whether the chunk with the given seq has left the feeder;
+// it is false for a seq < 0. The ordered loop waits for chunk m.next before
+// anything else, and once it has left the feeder it will come back from a
+// worker: taking the feeder's partial chunk then would not let the loop
+// yield any sooner, and cutting the input into small chunks costs every
+// item.
 func (m *mapper[T, R]) sealed(seq int64) bool {
+	if seq < 0 {
+		return false
+	}
 	s := atomic.LoadInt64(&m.fill)
 	open := s >> genShift
-	return seq >= 0 && (seq < open || seq == open && s&(sealedBit|stopBit) != 0)
+	return seq < open || seq == open && s&(sealedBit|stopBit) != 0
 }
 
 // receive returns the next chunk of results, or nil and the error that ends
@@ -140,8 +144,10 @@ func (m *mapper[T, R]) sealed(seq int64) bool {
 //
 // Before it blocks, receive takes the feeder's partial chunk for an idle
 // worker: the feeder may itself be blocked inside in, and its items must
-// not wait for the chunk to fill. The loop never calls f itself, so that a
-// slow item never keeps it from yielding the results of the others.
+// not wait for the chunk to fill. The ordered loop does so only when the
+// chunk it yields next has not left the feeder (see sealed). The loop never
+// calls f itself, so that a slow item never keeps it from yielding the
+// results of the others.
 func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 	done := m.ctx.Done()
 	for {
