@@ -68,3 +68,24 @@ func TestChunkLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestSealed: the ordered loop leaves the feeder's partial chunk alone while
+// the chunk it yields next has left the feeder, and only then.
+func TestSealed(t *testing.T) {
+	for _, tc := range []struct {
+		fill int64
+		seq  int64
+		want bool
+	}{
+		{3<<genShift | 5, -1, false},           // any order
+		{3<<genShift | 5, 2, true},             // an older chunk
+		{3<<genShift | 5, 3, false},            // the open chunk
+		{3<<genShift | sealedBit | 5, 3, true}, // the open chunk, sealed
+		{3<<genShift | stopBit, 3, true},       // the loop has ended
+	} {
+		m := &mapper[int, int]{fill: tc.fill}
+		if got := m.sealed(tc.seq); got != tc.want {
+			t.Errorf("sealed(%d) with fill %#x = %v, want %v", tc.seq, tc.fill, got, tc.want)
+		}
+	}
+}
