@@ -1,6 +1,9 @@
 package pipeline
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // A chunk carries consecutive items of the input from the feeder to a worker
 // and their results from the worker to the loop, so that one channel
@@ -29,5 +32,20 @@ const (
 	genShift  = 19        // the open chunk's seq is in the bits from here
 	genMask   = -1 << genShift
 
-	maxChunk = 1024 // items per chunk at most
+	maxChunk   = 4096     // items per chunk at most
+	minChunk   = 1024     // chunkLimit at least, whatever the size of the items
+	chunkBytes = 64 << 10 // items and results per chunk, in bytes, above minChunk
 )
+
+// chunkLimit returns how many items a chunk of a Map from T to R holds at
+// most: maxChunk when an item and its result take 16 bytes or less, fewer
+// for larger ones, so that a chunk takes about chunkBytes, but at least
+// minChunk. Larger chunks move cheap items with fewer hand-offs.
+func chunkLimit[T, R any]() int {
+	var (
+		t T
+		r R
+	)
+	size := max(int(unsafe.Sizeof(t)+unsafe.Sizeof(r)), 1)
+	return min(max(chunkBytes/size, minChunk), maxChunk)
+}

@@ -77,11 +77,11 @@ func (f *feeder[T, R]) open() bool {
 	}
 	limit := int(m.target.Load())
 	if cap(c.in) < limit {
-		// Cheap items grow the limit to maxChunk in a few doublings:
+		// Cheap items grow the limit to m.maxItems in a few doublings:
 		// allocate for that at once.
 		size := limit
 		if size > 16 {
-			size = maxChunk
+			size = m.maxItems
 		}
 		c.in = make([]T, size)
 		c.out = make([]R, size)

@@ -26,10 +26,11 @@ import (
 // returns false, and the loop statement waits for in to return, so in must
 // not block on anything but ctx.
 //
-// Items move to the workers in chunks of up to 1024 whose size adapts to the
-// measured cost of f, and no item waits for a chunk to fill: an idle worker
-// gets the items read so far at once. At most max(16, 4*workers) chunks
-// exist.
+// Items move to the workers in chunks whose size adapts to the measured cost
+// of f, up to 4096 items while an item and its result take 16 bytes or less,
+// and for larger ones up to 64 KiB of them but at least 1024. No item waits
+// for a chunk to fill: an idle worker gets the items read so far at once. At
+// most max(16, 4*workers) chunks exist.
 //
 // Map panics if in or f is nil.
 func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
@@ -44,9 +45,15 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 
 // OrderedMap is [Map] with the results yielded in the order of their items
 // in in. A result that is ready early waits in a reorder window of at most
-// max(16, 4*workers) chunks of up to 1024 items; when the window is full, in
+// max(16, 4*workers) chunks, sized as for Map; when the window is full, in
 // is not read further until the oldest result is ready, so memory stays
 // bounded on an endless input with one slow item.
+//
+// While a result that comes before them is still being computed, OrderedMap
+// does not hand the items read since to an idle worker before their chunk
+// fills, as Map would: their results could not be yielded before that one
+// anyway, and cutting the input into small chunks costs every item. Once
+// every result before them is back, they go to an idle worker at once.
 //
 // The first error in input order ends the sequence: the results of all
 // items before the failing one are yielded first, as a sequential loop

@@ -15,14 +15,15 @@ import (
 // own goroutine yields the results. All goroutines have returned when the
 // loop statement ends.
 type mapper[T, R any] struct {
-	ctx    context.Context // the caller's
-	wctx   context.Context // the workers', cancelled when the loop ends
-	cancel context.CancelFunc
-	in     iter.Seq[T]
-	f      func(context.Context, T) (R, error)
-	window int // chunks in existence at most
+	ctx      context.Context // the caller's
+	wctx     context.Context // the workers', cancelled when the loop ends
+	cancel   context.CancelFunc
+	in       iter.Seq[T]
+	f        func(context.Context, T) (R, error)
+	window   int // chunks in existence at most
+	maxItems int // items per chunk at most
 
-	work    chan *chunk[T, R] // feeder (or loop) to workers
+	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned
@@ -45,6 +46,7 @@ type mapper[T, R any] struct {
 	// Loop state.
 	pending  *chunk[T, R] // taken from the feeder, not yet given to a worker
 	received int64        // chunks back from the workers
+	next     int64        // the chunk the loop yields next; -1 in any order
 }
 
 func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
@@ -55,11 +57,15 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	window := max(4*workers, 16)
 	wctx, cancel := context.WithCancel(ctx)
 	m := &mapper[T, R]{
-		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f, window: window,
-		work:    make(chan *chunk[T, R]),
+		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
+		window: window, maxItems: chunkLimit[T, R](),
+		// One chunk can wait for a worker, so that the feeder goes on
+		// filling the next one when no worker is receiving just then.
+		work:    make(chan *chunk[T, R], 1),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
 		fed:     make(chan struct{}),
+		next:    -1,
 	}
 	m.target.Store(1)
 	m.idle.Store(int64(workers))
@@ -118,13 +124,30 @@ func (m *mapper[T, R]) steal() *chunk[T, R] {
 	}
 }
 
+// sealed reports whether the chunk with the given seq has left the feeder;
+// it is false for a seq < 0. The ordered loop waits for chunk m.next before
+// anything else, and once it has left the feeder it will come back from a
+// worker: taking the feeder's partial chunk then would not let the loop
+// yield any sooner, and cutting the input into small chunks costs every
+// item.
+func (m *mapper[T, R]) sealed(seq int64) bool {
+	if seq < 0 {
+		return false
+	}
+	s := atomic.LoadInt64(&m.fill)
+	open := s >> genShift
+	return seq < open || seq == open && s&(sealedBit|stopBit) != 0
+}
+
 // receive returns the next chunk of results, or nil and the error that ends
 // the sequence, or nil, nil when every item has been processed.
 //
 // Before it blocks, receive takes the feeder's partial chunk for an idle
 // worker: the feeder may itself be blocked inside in, and its items must
-// not wait for the chunk to fill. The loop never calls f itself, so that a
-// slow item never keeps it from yielding the results of the others.
+// not wait for the chunk to fill. The ordered loop does so only when the
+// chunk it yields next has not left the feeder (see sealed). The loop never
+// calls f itself, so that a slow item never keeps it from yielding the
+// results of the others.
 func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 	done := m.ctx.Done()
 	for {
@@ -139,7 +162,7 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		if m.fed == nil && m.received == m.total {
 			return nil, nil
 		}
-		if m.pending == nil && m.idle.Load() > 0 {
+		if m.pending == nil && m.idle.Load() > 0 && !m.sealed(m.next) {
 			if c := m.steal(); c != nil {
 				select {
 				case m.work <- c:
@@ -210,10 +233,12 @@ func (m *mapper[T, R]) unordered(yield func(R, error) bool) {
 func (m *mapper[T, R]) ordered(yield func(R, error) bool) {
 	ring := make([]*chunk[T, R], m.window)
 	var next int64
+	m.next = 0
 	for {
 		for c := ring[next%int64(m.window)]; c != nil; c = ring[next%int64(m.window)] {
 			ring[next%int64(m.window)] = nil
 			next++
+			m.next = next
 			if !m.emit(c, yield) {
 				return
 			}

@@ -49,3 +49,43 @@ func TestOrderedMapWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestChunkLimit: chunks of small items hold maxChunk of them, chunks of
+// larger ones about chunkBytes, but never fewer than minChunk items.
+func TestChunkLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  int
+		want int
+	}{
+		{"int to int", chunkLimit[int, int](), maxChunk},
+		{"empty", chunkLimit[struct{}, struct{}](), maxChunk},
+		{"string to string", chunkLimit[string, string](), chunkBytes / 32},
+		{"[1000]byte to int", chunkLimit[[1000]byte, int](), minChunk},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("chunkLimit(%s) = %d, want %d", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+// TestSealed: the ordered loop leaves the feeder's partial chunk alone while
+// the chunk it yields next has left the feeder, and only then.
+func TestSealed(t *testing.T) {
+	for _, tc := range []struct {
+		fill int64
+		seq  int64
+		want bool
+	}{
+		{3<<genShift | 5, -1, false},           // any order
+		{3<<genShift | 5, 2, true},             // an older chunk
+		{3<<genShift | 5, 3, false},            // the open chunk
+		{3<<genShift | sealedBit | 5, 3, true}, // the open chunk, sealed
+		{3<<genShift | stopBit, 3, true},       // the loop has ended
+	} {
+		m := &mapper[int, int]{fill: tc.fill}
+		if got := m.sealed(tc.seq); got != tc.want {
+			t.Errorf("sealed(%d) with fill %#x = %v, want %v", tc.seq, tc.fill, got, tc.want)
+		}
+	}
+}

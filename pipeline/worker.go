@@ -60,19 +60,19 @@ func (m *mapper[T, R]) process(c *chunk[T, R]) {
 // or the loop has ended.
 func (m *mapper[T, R]) call(c *chunk[T, R]) {
 	f, ctx, quit := m.f, m.wctx, &m.quit
-	out := c.out[:c.n]
-	i := 0
-	defer func() { c.ok = i }() // also when f panics
-	for ; i < len(out); i++ {
+	in, out := c.in[:c.n], c.out[:c.n]
+	c.ok = 0
+	for i, v := range in {
 		if quit.Load() {
 			return
 		}
-		r, err := f(ctx, c.in[i])
+		r, err := f(ctx, v)
 		if err != nil {
 			c.err = err
 			return
 		}
 		out[i] = r
+		c.ok = i + 1 // counted as it goes, so that a panic in f keeps it
 	}
 }
 
@@ -83,5 +83,5 @@ func (m *mapper[T, R]) adapt(n int, cost time.Duration) {
 	if per := cost / time.Duration(n); per > 0 {
 		t = min(t, int(targetCost/per))
 	}
-	m.target.Store(int64(min(max(t, 1), maxChunk)))
+	m.target.Store(int64(min(max(t, 1), m.maxItems)))
 }
