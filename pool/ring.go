@@ -47,11 +47,17 @@ func (r *ring[T]) take(dst []T, k int) []T {
 	}
 	r.head = end & (len(r.buf) - 1)
 	r.n -= k
-	if r.n == 0 && len(r.buf) > maxIdleBuf {
-		r.buf, r.head = nil, 0 // a burst is over: give its memory back
-	}
 	return dst
 }
 
-// maxIdleBuf is the largest buffer an empty queue keeps.
+// shrink gives back the buffer of an empty queue if it is larger than
+// maxIdleBuf. It is called when a pool goes idle, not each time the queue
+// empties, which a busy pool's queue does all the time.
+func (r *ring[T]) shrink() {
+	if r.n == 0 && len(r.buf) > maxIdleBuf {
+		r.buf, r.head = nil, 0
+	}
+}
+
+// maxIdleBuf is the largest buffer an idle pool's queue keeps.
 const maxIdleBuf = 4096

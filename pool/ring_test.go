@@ -49,7 +49,12 @@ func TestRingShrinksWhenEmpty(t *testing.T) {
 	for i := range 2 * maxIdleBuf {
 		r.push(i)
 	}
+	r.shrink()
+	if len(r.buf) == 0 {
+		t.Error("shrink dropped the buffer of a queue that is not empty")
+	}
 	r.take(nil, r.len())
+	r.shrink()
 	if len(r.buf) != 0 {
 		t.Errorf("empty queue keeps a buffer of %d, want 0 above %d", len(r.buf), maxIdleBuf)
 	}
@@ -57,6 +62,7 @@ func TestRingShrinksWhenEmpty(t *testing.T) {
 		r.push(i)
 	}
 	r.take(nil, 10)
+	r.shrink()
 	if len(r.buf) == 0 {
 		t.Error("small empty queue dropped its buffer, want it kept")
 	}

@@ -10,28 +10,47 @@ import (
 // called; a Submit racing with Close either queues v, which then runs before
 // Close returns, or returns ErrClosed. It never panics.
 func (p *Pool[T]) Submit(v T) error {
-	return p.SubmitContext(context.Background(), v)
+	p.mu.Lock()
+	if done, err := p.tryPush(v); done {
+		p.mu.Unlock()
+		return err
+	}
+	return p.block(context.Background(), v)
 }
 
 // SubmitContext is like Submit but gives up when ctx is done before v is
 // queued: it then returns context.Cause(ctx) and leaves the queue unchanged.
 // A ctx that is already done fails even if there is room.
 func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
-	done := ctx.Done()
-	if done != nil && ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
 	p.mu.Lock()
+	if done, err := p.tryPush(v); done {
+		p.mu.Unlock()
+		return err
+	}
+	return p.block(ctx, v)
+}
+
+// tryPush queues v if that needs no waiting, or reports ErrClosed, and
+// reports whether it is done. The caller holds p.mu.
+func (p *Pool[T]) tryPush(v T) (done bool, err error) {
 	if p.closed {
-		p.mu.Unlock()
-		return ErrClosed
+		return true, ErrClosed
 	}
-	if len(p.submitters) == 0 && p.hasRoom() {
-		p.push(v)
-		p.spawnFor(0)
-		p.mu.Unlock()
-		return nil
+	if len(p.submitters) > 0 || !p.hasRoom() {
+		return false, nil
 	}
+	p.push(v)
+	p.spawnFor(0)
+	return true, nil
+}
+
+// block waits, in line behind the submitters already waiting, until v is
+// queued, Close refuses it, or ctx is done. The caller holds p.mu; block
+// releases it.
+func (p *Pool[T]) block(ctx context.Context, v T) error {
 	s := &submitter[T]{v: v, done: make(chan error, 1)}
 	p.submitters = append(p.submitters, s)
 	p.mu.Unlock()
@@ -39,7 +58,7 @@ func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
 	select {
 	case err := <-s.done:
 		return err
-	case <-done:
+	case <-ctx.Done():
 	}
 	p.mu.Lock()
 	for i, w := range p.submitters {
@@ -58,14 +77,9 @@ func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
 // ahead of it, and after Close.
 func (p *Pool[T]) TrySubmit(v T) bool {
 	p.mu.Lock()
-	if p.closed || len(p.submitters) > 0 || !p.hasRoom() {
-		p.mu.Unlock()
-		return false
-	}
-	p.push(v)
-	p.spawnFor(0)
+	done, err := p.tryPush(v)
 	p.mu.Unlock()
-	return true
+	return done && err == nil
 }
 
 // hasRoom reports whether one more value fits in the queue: the values

@@ -21,7 +21,7 @@ const (
 	// the processor before it exits. A submitter that is only a little
 	// slower than the workers then refills the queue for the same worker
 	// instead of paying for a new goroutine per value.
-	lingerYields = 8
+	lingerYields = 32
 )
 
 // worker runs the values of b, then takes more from the queue or from other
@@ -139,8 +139,11 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 	p.workers--
 	p.unregister(b)
 	p.admit() // a worker fewer may be room below the limit
-	if p.workers == 0 && p.closed {
-		close(p.exited)
+	if p.workers == 0 {
+		p.queue.shrink() // idle: a burst is over
+		if p.closed {
+			close(p.exited)
+		}
 	}
 	p.mu.Unlock()
 	return false
