@@ -367,21 +367,46 @@ func TestMapRandomCancel(t *testing.T) {
 	}
 }
 
+// TestMapGoexit: f calling runtime.Goexit, as t.FailNow does, ends the
+// sequence with an error saying so, whatever the number of workers.
 func TestMapGoexit(t *testing.T) {
 	for name, mapf := range maps {
-		t.Run(name, func(t *testing.T) {
+		for _, workers := range []int{1, 2} {
+			conctest.Bubble(t, func(t *testing.T) {
+				var last error
+				for _, err := range mapf(context.Background(), slices.Values(ints(100)), workers,
+					func(_ context.Context, v int) (int, error) {
+						if v == 10 {
+							runtime.Goexit()
+						}
+						return v, nil
+					}) {
+					last = err
+				}
+				if last == nil || !strings.Contains(last.Error(), "f called runtime.Goexit") {
+					t.Errorf("%s(workers=%d): last error = %v, want one about f calling runtime.Goexit", name, workers, last)
+				}
+			})
+		}
+	}
+}
+
+// TestMapInputGoexit: the input calling runtime.Goexit ends the sequence
+// with an error saying so; it does not leave the loop waiting for the input.
+func TestMapInputGoexit(t *testing.T) {
+	for name, mapf := range maps {
+		conctest.Bubble(t, func(t *testing.T) {
+			in := func(yield func(int) bool) {
+				if yield(1) {
+					runtime.Goexit()
+				}
+			}
 			var last error
-			for _, err := range mapf(context.Background(), slices.Values(ints(100)), 2,
-				func(_ context.Context, v int) (int, error) {
-					if v == 10 {
-						runtime.Goexit()
-					}
-					return v, nil
-				}) {
+			for _, err := range mapf(context.Background(), in, 2, okSquare) {
 				last = err
 			}
-			if last == nil || !strings.Contains(last.Error(), "Goexit") {
-				t.Errorf("last error = %v, want one about runtime.Goexit", last)
+			if last == nil || !strings.Contains(last.Error(), "input sequence called runtime.Goexit") {
+				t.Errorf("%s: last error = %v, want one about the input calling runtime.Goexit", name, last)
 			}
 		})
 	}

@@ -87,17 +87,25 @@ func (m *mapper[T, R]) stop() {
 }
 
 func (m *mapper[T, R]) feed() {
-	defer m.wg.Done()
 	f := &feeder[T, R]{m: m, fill: &m.fill}
+	// The input may call runtime.Goexit: Try does not return then, but the
+	// deferred call still tells the loop that the feeder is gone, with an
+	// error that stays in place unless in returns.
+	m.feedErr = errInputGoexit
+	defer func() {
+		m.total = f.seq
+		close(m.fed)
+		m.wg.Done()
+	}()
 	perr := panics.Try(func() { m.in(f.yield()) })
-	if perr == nil && f.c != nil {
-		f.flush()
-	}
-	m.total, m.feedErr = f.seq, nil
 	if perr != nil {
 		m.feedErr = perr
+		return
 	}
-	close(m.fed)
+	m.feedErr = nil
+	if f.c != nil {
+		f.flush()
+	}
 }
 
 // steal takes the feeder's open chunk if it holds items, or else asks the
