@@ -15,7 +15,9 @@ import (
 //   - err is a *PanicError when f or in panics, and an error mentioning
 //     runtime.Goexit when f or in calls it (as t.FailNow does);
 //   - err is context.Cause(ctx) when ctx is done; f should watch the
-//     context it is given, which is done then too.
+//     context it is given, which is done then too. An error of f that
+//     wraps ctx's error is reported as context.Cause(ctx); any other error
+//     of f is reported as it is, even when ctx is done by then.
 //
 // The workers and the goroutine that ranges over in start when the range
 // loop starts, and they have all returned when the loop statement ends,

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"runtime"
 	"sync"
@@ -209,8 +210,11 @@ func (m *mapper[T, R]) emit(c *chunk[T, R], yield func(R, error) bool) bool {
 		}
 	}
 	if c.err != nil {
+		// f sees ctx's error through the workers' context; report why ctx
+		// is done instead. An error of f's own stays, even if ctx is done
+		// by now.
 		err := c.err
-		if m.ctx.Err() != nil {
+		if cerr := m.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
 			err = context.Cause(m.ctx)
 		}
 		var zero R
