@@ -59,7 +59,9 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 //
 // The first error in input order ends the sequence: the results of all
 // items before the failing one are yielded first, as a sequential loop
-// would. A panic in in, or ctx being done, ends it at once.
+// would. A panic in in, runtime.Goexit in f or in, or ctx being done, ends
+// it at once: a worker that called runtime.Goexit is gone, and the results
+// before its item might never come.
 func OrderedMap[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
 	mustMap(in, f)

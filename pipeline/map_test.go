@@ -391,6 +391,32 @@ func TestMapGoexit(t *testing.T) {
 	}
 }
 
+// TestOrderedMapGoexitAtOnce: f calling runtime.Goexit ends OrderedMap at
+// once, without waiting for the results before it: the worker that exited
+// may have been the one those results wait for.
+func TestOrderedMapGoexitAtOnce(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var last error
+		n := 0
+		for _, err := range pipeline.OrderedMap(context.Background(), slices.Values(ints(100)), 2,
+			func(ctx context.Context, v int) (int, error) {
+				switch v {
+				case 0:
+					<-ctx.Done() // done only when the loop has ended
+				case 1:
+					runtime.Goexit()
+				}
+				return v, nil
+			}) {
+			last = err
+			n++
+		}
+		if n != 1 || last == nil || !strings.Contains(last.Error(), "f called runtime.Goexit") {
+			t.Errorf("OrderedMap yielded %d pairs, the last with error %v; want one, about f calling runtime.Goexit", n, last)
+		}
+	})
+}
+
 // TestMapInputGoexit: the input calling runtime.Goexit ends the sequence
 // with an error saying so; it does not leave the loop waiting for the input.
 func TestMapInputGoexit(t *testing.T) {

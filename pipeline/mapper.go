@@ -264,6 +264,13 @@ func (m *mapper[T, R]) ordered(yield func(R, error) bool) {
 		if c == nil {
 			return
 		}
+		if c.err == errGoexit {
+			// The worker that exited may be the only one, and the
+			// results before c may wait for it: end at once.
+			var zero R
+			yield(zero, c.err)
+			return
+		}
 		ring[c.seq%int64(m.window)] = c
 	}
 }
