@@ -131,11 +131,14 @@ func (f *feeder[T, R]) acquire() *chunk[T, R] {
 }
 
 // flush seals the open chunk and hands it to a worker, unless the loop
-// sealed it first and hands it over itself.
+// sealed it first and hands it over itself. See mapper.handOff for the
+// lock.
 func (f *feeder[T, R]) flush() bool {
 	m := f.m
 	c := f.c
 	f.c, f.buf = nil, nil
+	m.handoff.Lock()
+	defer m.handoff.Unlock()
 	for {
 		s := atomic.LoadInt64(&m.fill)
 		if s&stopBit != 0 {
@@ -149,10 +152,6 @@ func (f *feeder[T, R]) flush() bool {
 		}
 	}
 	c.n = f.n
-	select {
-	case m.work <- c:
-		return true
-	case <-m.wctx.Done():
-		return false
-	}
+	m.work <- c // never blocks: it has room for every chunk
+	return true
 }

@@ -32,7 +32,8 @@ import (
 // of f, up to 4096 items while an item and its result take 16 bytes or less,
 // and for larger ones up to 64 KiB of them but at least 1024. No item waits
 // for a chunk to fill: an idle worker gets the items read so far at once. At
-// most max(16, 4*workers) chunks exist.
+// most max(16, 4*workers) chunks exist. Chunks reach the workers in input
+// order, so with one worker f is called on the items in the order of in.
 //
 // Map panics if in or f is nil.
 func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
@@ -40,6 +41,7 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	mustMap(in, f)
 	return func(yield func(R, error) bool) {
 		m := newMapper(ctx, in, workers, f)
+		m.start()
 		defer m.stop()
 		m.unordered(yield)
 	}
@@ -67,6 +69,7 @@ func OrderedMap[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	mustMap(in, f)
 	return func(yield func(R, error) bool) {
 		m := newMapper(ctx, in, workers, f)
+		m.start()
 		defer m.stop()
 		m.ordered(yield)
 	}

@@ -24,7 +24,8 @@ type mapper[T, R any] struct {
 	window   int // chunks in existence at most
 	maxItems int // items per chunk at most
 
-	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
+	work    chan *chunk[T, R] // feeder (or loop) to workers; never full
+	handoff sync.Mutex        // held to seal a chunk and send it on work
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned
@@ -45,11 +46,12 @@ type mapper[T, R any] struct {
 	_      [64]byte
 
 	// Loop state.
-	pending  *chunk[T, R] // taken from the feeder, not yet given to a worker
-	received int64        // chunks back from the workers
-	next     int64        // the chunk the loop yields next; -1 in any order
+	received int64 // chunks back from the workers
+	next     int64 // the chunk the loop yields next; -1 in any order
 }
 
+// newMapper sets up a run with the given number of workers (GOMAXPROCS when
+// workers <= 0); start starts its goroutines.
 func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) *mapper[T, R] {
 	if workers <= 0 {
@@ -60,9 +62,10 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	m := &mapper[T, R]{
 		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
 		window: window, maxItems: chunkLimit[T, R](),
-		// One chunk can wait for a worker, so that the feeder goes on
-		// filling the next one when no worker is receiving just then.
-		work:    make(chan *chunk[T, R], 1),
+		// Room for every chunk, so that the feeder goes on filling the
+		// next one when no worker is receiving just then, and so that a
+		// chunk is sent while handoff is held without ever blocking.
+		work:    make(chan *chunk[T, R], window),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
 		fed:     make(chan struct{}),
@@ -70,12 +73,17 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	}
 	m.target.Store(1)
 	m.idle.Store(int64(workers))
+	return m
+}
+
+// start starts the feeder and the workers counted idle by newMapper.
+func (m *mapper[T, R]) start() {
+	workers := int(m.idle.Load())
 	m.wg.Add(1 + workers)
 	go m.feed()
 	for range workers {
 		go m.worker()
 	}
-	return m
 }
 
 // stop ends the run: the feeder stops at its next item, the workers before
@@ -152,8 +160,8 @@ func (m *mapper[T, R]) sealed(seq int64) bool {
 // the sequence, or nil, nil when every item has been processed.
 //
 // Before it blocks, receive takes the feeder's partial chunk for an idle
-// worker: the feeder may itself be blocked inside in, and its items must
-// not wait for the chunk to fill. The ordered loop does so only when the
+// worker that has no other chunk waiting for it: the feeder may itself be
+// blocked inside in, and its items must not wait for the chunk to fill. The ordered loop does so only when the
 // chunk it yields next has not left the feeder (see sealed). The loop never
 // calls f itself, so that a slow item never keeps it from yielding the
 // results of the others.
@@ -171,25 +179,13 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		if m.fed == nil && m.received == m.total {
 			return nil, nil
 		}
-		if m.pending == nil && m.idle.Load() > 0 && !m.sealed(m.next) {
-			if c := m.steal(); c != nil {
-				select {
-				case m.work <- c:
-				default:
-					m.pending = c
-				}
-			}
-		}
-		var work chan<- *chunk[T, R] // nil unless a chunk is pending
-		if m.pending != nil {
-			work = m.work
+		if m.idle.Load() > 0 && len(m.work) == 0 && !m.sealed(m.next) {
+			m.handOff()
 		}
 		select {
 		case c := <-m.results:
 			m.received++
 			return c, nil
-		case work <- m.pending:
-			m.pending = nil
 		case <-m.fed:
 			m.fed = nil
 			if m.feedErr != nil {
@@ -198,6 +194,19 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		case <-done:
 			return nil, context.Cause(m.ctx)
 		}
+	}
+}
+
+// handOff takes the feeder's partial chunk, if any, and sends it to the
+// workers. Sealing and sending under handoff, as the feeder's flush does,
+// keeps the chunks on m.work in input order: a chunk the feeder fills
+// after this one cannot overtake it, and one worker calls f on the items
+// in the order of the input.
+func (m *mapper[T, R]) handOff() {
+	m.handoff.Lock()
+	defer m.handoff.Unlock()
+	if c := m.steal(); c != nil {
+		m.work <- c
 	}
 }
 
