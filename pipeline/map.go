@@ -23,10 +23,17 @@ import (
 // loop starts, and they have all returned when the loop statement ends,
 // whether the sequence ran out, ended with an error, or the loop body broke
 // out: f is not called after that, and nothing keeps running. The context
-// passed to f is cancelled when the loop ends. The input in is ranged over
-// once per loop, from one goroutine; when the loop ends early its yield
-// returns false, and the loop statement waits for in to return, so in must
-// not block on anything but ctx.
+// passed to f is cancelled when the loop ends.
+//
+// The input in is ranged over once per loop, from one goroutine. When the
+// loop ends early, its yield returns false and the loop statement waits for
+// in to return, so that nothing outlives the loop: in must return promptly
+// once it is asked for an item or told to stop. An input that waits for
+// data (a channel, a network read) delays the end of the loop until it
+// yields again or returns. Breaking out of the loop, or f's error ending
+// it, does not cancel ctx (only the context passed to f); an input that
+// also waits on ctx stops at once if the loop body cancels ctx before it
+// leaves the loop.
 //
 // Items move to the workers in chunks whose size adapts to the measured cost
 // of f, up to 4096 items while an item and its result take 16 bytes or less,

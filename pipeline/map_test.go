@@ -174,6 +174,71 @@ func TestMapBreak(t *testing.T) {
 	}
 }
 
+// waitingInput yields 0, then waits for the next item on next, or for ctx.
+func waitingInput(ctx context.Context, next <-chan int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if !yield(0) {
+			return
+		}
+		for {
+			select {
+			case v := <-next:
+				if !yield(v) {
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// TestMapBreakWaitingInput: breaking out of the loop waits for an input that
+// waits for data until it yields again, and f is not called on that item;
+// cancelling ctx before the break ends the loop at once.
+func TestMapBreakWaitingInput(t *testing.T) {
+	for name, mapf := range maps {
+		for _, cancelFirst := range []bool{false, true} {
+			conctest.Bubble(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				next := make(chan int)
+				var calls atomic.Int64
+				ended := make(chan struct{})
+				go func() {
+					defer close(ended)
+					for range mapf(ctx, waitingInput(ctx, next), 2,
+						func(_ context.Context, v int) (int, error) {
+							calls.Add(1)
+							return v, nil
+						}) {
+						if cancelFirst {
+							cancel()
+						}
+						break
+					}
+				}()
+				synctest.Wait()
+				select {
+				case <-ended:
+					if !cancelFirst {
+						t.Fatalf("%s: the loop ended while the input waited for data", name)
+					}
+				default:
+					if cancelFirst {
+						t.Fatalf("%s: the loop did not end with ctx cancelled", name)
+					}
+					next <- 1 // the input yields again, and sees the loop has ended
+					<-ended
+				}
+				if n := calls.Load(); n != 1 {
+					t.Errorf("%s: f called %d times, want once", name, n)
+				}
+			})
+		}
+	}
+}
+
 var errBoom = errors.New("boom")
 
 func TestMapFirstErrorEnds(t *testing.T) {
