@@ -78,9 +78,11 @@ func (f *feeder[T, R]) open() bool {
 	limit := int(m.target.Load())
 	if cap(c.in) < limit {
 		// Cheap items grow the limit to m.maxItems in a few doublings:
-		// allocate for that at once.
-		size := limit
-		if size > 16 {
+		// allocate for that at once. Below 16 items, allocate for 16, so
+		// that the chunks the feeder fills ahead while the limit is still
+		// small are not reallocated at every doubling.
+		size := 16
+		if limit > size {
 			size = m.maxItems
 		}
 		c.in = make([]T, size)
