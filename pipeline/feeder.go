@@ -133,27 +133,41 @@ func (f *feeder[T, R]) acquire() *chunk[T, R] {
 }
 
 // flush seals the open chunk and hands it to a worker, unless the loop
-// sealed it first and hands it over itself. See mapper.handOff for the
-// lock.
+// sealed it first and hands it over itself. It seals under handoff and
+// sends after releasing it, so that a send that waits for a worker never
+// keeps the loop waiting; see mapper.handOff.
 func (f *feeder[T, R]) flush() bool {
 	m := f.m
 	c := f.c
 	f.c, f.buf = nil, nil
 	m.handoff.Lock()
-	defer m.handoff.Unlock()
-	for {
-		s := atomic.LoadInt64(&m.fill)
-		if s&stopBit != 0 {
-			return false
-		}
-		if s&sealedBit != 0 {
-			return true
-		}
-		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
-			break
-		}
+	sealed, ok := f.seal()
+	m.handoff.Unlock()
+	if !sealed {
+		return ok
 	}
 	c.n = f.n
-	m.work <- c // never blocks: it has room for every chunk
-	return true
+	select {
+	case m.work <- c:
+		return true
+	case <-m.wctx.Done():
+		return false
+	}
+}
+
+// seal closes the open chunk to new items. It reports whether it did so
+// (not when the loop sealed it first) and whether the loop goes on.
+func (f *feeder[T, R]) seal() (sealed, ok bool) {
+	for {
+		s := atomic.LoadInt64(f.fill)
+		if s&stopBit != 0 {
+			return false, false
+		}
+		if s&sealedBit != 0 {
+			return false, true
+		}
+		if atomic.CompareAndSwapInt64(f.fill, s, (s|sealedBit)&^hungryBit) {
+			return true, true
+		}
+	}
 }

@@ -24,8 +24,8 @@ type mapper[T, R any] struct {
 	window   int // chunks in existence at most
 	maxItems int // items per chunk at most
 
-	work    chan *chunk[T, R] // feeder (or loop) to workers; never full
-	handoff sync.Mutex        // held to seal a chunk and send it on work
+	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
+	handoff sync.Mutex        // orders the chunks on work; see handOff
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned
@@ -62,10 +62,10 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	m := &mapper[T, R]{
 		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
 		window: window, maxItems: chunkLimit[T, R](),
-		// Room for every chunk, so that the feeder goes on filling the
-		// next one when no worker is receiving just then, and so that a
-		// chunk is sent while handoff is held without ever blocking.
-		work:    make(chan *chunk[T, R], window),
+		// One chunk can wait for a worker, so that the feeder goes on
+		// filling the next one when no worker is receiving just then,
+		// but runs no further ahead of the workers.
+		work:    make(chan *chunk[T, R], 1),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
 		fed:     make(chan struct{}),
@@ -198,13 +198,19 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 }
 
 // handOff takes the feeder's partial chunk, if any, and sends it to the
-// workers. Sealing and sending under handoff, as the feeder's flush does,
-// keeps the chunks on m.work in input order: a chunk the feeder fills
-// after this one cannot overtake it, and one worker calls f on the items
-// in the order of the input.
+// workers if no other chunk waits for them. The chunks on m.work stay in
+// input order, so that one worker calls f on the items in the order of the
+// input: the feeder seals its chunks under handoff too, and once the loop
+// has sealed a chunk, the feeder cannot send a later one before taking
+// handoff, that is before this send. Nothing else sends while handoff is
+// held (the feeder's earlier chunks were sent before the open one was
+// opened), so the send finds the room it checked and never blocks.
 func (m *mapper[T, R]) handOff() {
 	m.handoff.Lock()
 	defer m.handoff.Unlock()
+	if len(m.work) == cap(m.work) {
+		return
+	}
 	if c := m.steal(); c != nil {
 		m.work <- c
 	}
