@@ -14,13 +14,15 @@ import (
 // The workloads of the benchmarks. Every one runs its baselines first, in
 // the same benchmark function, so that benchstat -col /impl shows ratios:
 //
-//	impl=seed  the hand-written unbuffered pipeline of the seed program:
-//	           a generator, workers goroutines, and a merge
-//	impl=loop  a plain sequential loop (not for P3: it would take 10 s)
-//	impl=ideal for P2 and P3, workers goroutines that each take an equal
-//	           share of the items up front: no hand-off at all, so the
-//	           best any pipeline can do with this many workers (a 1 ms
-//	           sleep takes longer than 1 ms, so x-ideal alone overstates)
+//	impl=handwritten  the hand-written unbuffered pipeline of the classic
+//	                  fan-out / fan-in program: a generator, workers
+//	                  goroutines, and a merge
+//	impl=loop         a plain sequential loop (not for P3: it would take 10 s)
+//	impl=ideal        for P2 and P3, workers goroutines that each take an
+//	                  equal share of the items up front: no hand-off at all,
+//	                  so the best any pipeline can do with this many workers
+//	                  (a 1 ms sleep takes longer than 1 ms, so x-ideal alone
+//	                  overstates)
 //
 // then impl=Map, impl=OrderedMap and impl=FanOut (Generate -> FanOut ->
 // Merge). One op is the whole workload; ns/item is the cost per item.
@@ -88,7 +90,7 @@ func run(b *testing.B, w workload) {
 		name string
 		run  func() int
 	}{
-		{"seed", func() int { return seedPipeline(in, workers, w.f) }},
+		{"handwritten", func() int { return handWrittenPipeline(in, workers, w.f) }},
 		{"loop", func() int {
 			s := 0
 			for _, v := range in {
@@ -145,10 +147,10 @@ func run(b *testing.B, w workload) {
 	}
 }
 
-// seedPipeline is the fan-out / fan-in program of the seed, unchanged but
-// for the number of workers and the function: unbuffered channels, a
+// handWrittenPipeline is the classic fan-out / fan-in program, unchanged
+// but for the number of workers and the function: unbuffered channels, a
 // generator, workers that each own an output, and a merge.
-func seedPipeline(in []int, workers int, f func(int) int) int {
+func handWrittenPipeline(in []int, workers int, f func(int) int) int {
 	gen := make(chan int)
 	go func() {
 		for _, v := range in {

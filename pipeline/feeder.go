@@ -78,9 +78,11 @@ func (f *feeder[T, R]) open() bool {
 	limit := int(m.target.Load())
 	if cap(c.in) < limit {
 		// Cheap items grow the limit to m.maxItems in a few doublings:
-		// allocate for that at once.
-		size := limit
-		if size > 16 {
+		// allocate for that at once. Below 16 items, allocate for 16, so
+		// that the chunks the feeder fills ahead while the limit is still
+		// small are not reallocated at every doubling.
+		size := 16
+		if limit > size {
 			size = m.maxItems
 		}
 		c.in = make([]T, size)
@@ -131,22 +133,18 @@ func (f *feeder[T, R]) acquire() *chunk[T, R] {
 }
 
 // flush seals the open chunk and hands it to a worker, unless the loop
-// sealed it first and hands it over itself.
+// sealed it first and hands it over itself. It seals under handoff and
+// sends after releasing it, so that a send that waits for a worker never
+// keeps the loop waiting; see mapper.handOff.
 func (f *feeder[T, R]) flush() bool {
 	m := f.m
 	c := f.c
 	f.c, f.buf = nil, nil
-	for {
-		s := atomic.LoadInt64(&m.fill)
-		if s&stopBit != 0 {
-			return false
-		}
-		if s&sealedBit != 0 {
-			return true
-		}
-		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
-			break
-		}
+	m.handoff.Lock()
+	sealed, ok := f.seal()
+	m.handoff.Unlock()
+	if !sealed {
+		return ok
 	}
 	c.n = f.n
 	select {
@@ -154,5 +152,22 @@ func (f *feeder[T, R]) flush() bool {
 		return true
 	case <-m.wctx.Done():
 		return false
+	}
+}
+
+// seal closes the open chunk to new items. It reports whether it did so
+// (not when the loop sealed it first) and whether the loop goes on.
+func (f *feeder[T, R]) seal() (sealed, ok bool) {
+	for {
+		s := atomic.LoadInt64(f.fill)
+		if s&stopBit != 0 {
+			return false, false
+		}
+		if s&sealedBit != 0 {
+			return false, true
+		}
+		if atomic.CompareAndSwapInt64(f.fill, s, (s|sealedBit)&^hungryBit) {
+			return true, true
+		}
 	}
 }

@@ -12,25 +12,35 @@ import (
 // The sequence ends after the last result, or with one final pair (zero R,
 // err) that ends it early:
 //   - err is the first error returned by f (in time);
-//   - err is a *PanicError when f or in panics (and an error mentioning
-//     runtime.Goexit when f calls it, as t.FailNow does);
+//   - err is a *PanicError when f or in panics, and an error mentioning
+//     runtime.Goexit when f or in calls it (as t.FailNow does);
 //   - err is context.Cause(ctx) when ctx is done; f should watch the
-//     context it is given, which is done then too.
+//     context it is given, which is done then too. An error of f that
+//     wraps ctx's error is reported as context.Cause(ctx); any other error
+//     of f is reported as it is, even when ctx is done by then.
 //
 // The workers and the goroutine that ranges over in start when the range
 // loop starts, and they have all returned when the loop statement ends,
 // whether the sequence ran out, ended with an error, or the loop body broke
 // out: f is not called after that, and nothing keeps running. The context
-// passed to f is cancelled when the loop ends. The input in is ranged over
-// once per loop, from one goroutine; when the loop ends early its yield
-// returns false, and the loop statement waits for in to return, so in must
-// not block on anything but ctx.
+// passed to f is cancelled when the loop ends.
+//
+// The input in is ranged over once per loop, from one goroutine. When the
+// loop ends early, its yield returns false and the loop statement waits for
+// in to return, so that nothing outlives the loop: in must return promptly
+// once it is asked for an item or told to stop. An input that waits for
+// data (a channel, a network read) delays the end of the loop until it
+// yields again or returns. Breaking out of the loop, or f's error ending
+// it, does not cancel ctx (only the context passed to f); an input that
+// also waits on ctx stops at once if the loop body cancels ctx before it
+// leaves the loop.
 //
 // Items move to the workers in chunks whose size adapts to the measured cost
 // of f, up to 4096 items while an item and its result take 16 bytes or less,
 // and for larger ones up to 64 KiB of them but at least 1024. No item waits
 // for a chunk to fill: an idle worker gets the items read so far at once. At
-// most max(16, 4*workers) chunks exist.
+// most max(16, 4*workers) chunks exist. Chunks reach the workers in input
+// order, so with one worker f is called on the items in the order of in.
 //
 // Map panics if in or f is nil.
 func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
@@ -38,6 +48,7 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	mustMap(in, f)
 	return func(yield func(R, error) bool) {
 		m := newMapper(ctx, in, workers, f)
+		m.start()
 		defer m.stop()
 		m.unordered(yield)
 	}
@@ -57,12 +68,15 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 //
 // The first error in input order ends the sequence: the results of all
 // items before the failing one are yielded first, as a sequential loop
-// would. A panic in in, or ctx being done, ends it at once.
+// would. A panic in in, runtime.Goexit in f or in, or ctx being done, ends
+// it at once: a worker that called runtime.Goexit is gone, and the results
+// before its item might never come.
 func OrderedMap[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
 	mustMap(in, f)
 	return func(yield func(R, error) bool) {
 		m := newMapper(ctx, in, workers, f)
+		m.start()
 		defer m.stop()
 		m.ordered(yield)
 	}

@@ -367,26 +367,6 @@ func TestMapRandomCancel(t *testing.T) {
 	}
 }
 
-func TestMapGoexit(t *testing.T) {
-	for name, mapf := range maps {
-		t.Run(name, func(t *testing.T) {
-			var last error
-			for _, err := range mapf(context.Background(), slices.Values(ints(100)), 2,
-				func(_ context.Context, v int) (int, error) {
-					if v == 10 {
-						runtime.Goexit()
-					}
-					return v, nil
-				}) {
-				last = err
-			}
-			if last == nil || !strings.Contains(last.Error(), "Goexit") {
-				t.Errorf("last error = %v, want one about runtime.Goexit", last)
-			}
-		})
-	}
-}
-
 // TestMapBodyPanics: a panic in the loop body still stops every goroutine.
 func TestMapBodyPanics(t *testing.T) {
 	for name, mapf := range maps {

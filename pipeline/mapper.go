@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"runtime"
 	"sync"
@@ -24,6 +25,7 @@ type mapper[T, R any] struct {
 	maxItems int // items per chunk at most
 
 	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
+	handoff sync.Mutex        // orders the chunks on work; see handOff
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned
@@ -44,11 +46,12 @@ type mapper[T, R any] struct {
 	_      [64]byte
 
 	// Loop state.
-	pending  *chunk[T, R] // taken from the feeder, not yet given to a worker
-	received int64        // chunks back from the workers
-	next     int64        // the chunk the loop yields next; -1 in any order
+	received int64 // chunks back from the workers
+	next     int64 // the chunk the loop yields next; -1 in any order
 }
 
+// newMapper sets up a run with the given number of workers (GOMAXPROCS when
+// workers <= 0); start starts its goroutines.
 func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) *mapper[T, R] {
 	if workers <= 0 {
@@ -60,7 +63,8 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
 		window: window, maxItems: chunkLimit[T, R](),
 		// One chunk can wait for a worker, so that the feeder goes on
-		// filling the next one when no worker is receiving just then.
+		// filling the next one when no worker is receiving just then,
+		// but runs no further ahead of the workers.
 		work:    make(chan *chunk[T, R], 1),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
@@ -69,12 +73,17 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	}
 	m.target.Store(1)
 	m.idle.Store(int64(workers))
+	return m
+}
+
+// start starts the feeder and the workers counted idle by newMapper.
+func (m *mapper[T, R]) start() {
+	workers := int(m.idle.Load())
 	m.wg.Add(1 + workers)
 	go m.feed()
 	for range workers {
 		go m.worker()
 	}
-	return m
 }
 
 // stop ends the run: the feeder stops at its next item, the workers before
@@ -87,17 +96,25 @@ func (m *mapper[T, R]) stop() {
 }
 
 func (m *mapper[T, R]) feed() {
-	defer m.wg.Done()
 	f := &feeder[T, R]{m: m, fill: &m.fill}
+	// The input may call runtime.Goexit: Try does not return then, but the
+	// deferred call still tells the loop that the feeder is gone, with an
+	// error that stays in place unless in returns.
+	m.feedErr = errInputGoexit
+	defer func() {
+		m.total = f.seq
+		close(m.fed)
+		m.wg.Done()
+	}()
 	perr := panics.Try(func() { m.in(f.yield()) })
-	if perr == nil && f.c != nil {
-		f.flush()
-	}
-	m.total, m.feedErr = f.seq, nil
 	if perr != nil {
 		m.feedErr = perr
+		return
 	}
-	close(m.fed)
+	m.feedErr = nil
+	if f.c != nil {
+		f.flush()
+	}
 }
 
 // steal takes the feeder's open chunk if it holds items, or else asks the
@@ -143,8 +160,8 @@ func (m *mapper[T, R]) sealed(seq int64) bool {
 // the sequence, or nil, nil when every item has been processed.
 //
 // Before it blocks, receive takes the feeder's partial chunk for an idle
-// worker: the feeder may itself be blocked inside in, and its items must
-// not wait for the chunk to fill. The ordered loop does so only when the
+// worker that has no other chunk waiting for it: the feeder may itself be
+// blocked inside in, and its items must not wait for the chunk to fill. The ordered loop does so only when the
 // chunk it yields next has not left the feeder (see sealed). The loop never
 // calls f itself, so that a slow item never keeps it from yielding the
 // results of the others.
@@ -162,25 +179,13 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		if m.fed == nil && m.received == m.total {
 			return nil, nil
 		}
-		if m.pending == nil && m.idle.Load() > 0 && !m.sealed(m.next) {
-			if c := m.steal(); c != nil {
-				select {
-				case m.work <- c:
-				default:
-					m.pending = c
-				}
-			}
-		}
-		var work chan<- *chunk[T, R] // nil unless a chunk is pending
-		if m.pending != nil {
-			work = m.work
+		if m.idle.Load() > 0 && len(m.work) == 0 && !m.sealed(m.next) {
+			m.handOff()
 		}
 		select {
 		case c := <-m.results:
 			m.received++
 			return c, nil
-		case work <- m.pending:
-			m.pending = nil
 		case <-m.fed:
 			m.fed = nil
 			if m.feedErr != nil {
@@ -189,6 +194,25 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		case <-done:
 			return nil, context.Cause(m.ctx)
 		}
+	}
+}
+
+// handOff takes the feeder's partial chunk, if any, and sends it to the
+// workers if no other chunk waits for them. The chunks on m.work stay in
+// input order, so that one worker calls f on the items in the order of the
+// input: the feeder seals its chunks under handoff too, and once the loop
+// has sealed a chunk, the feeder cannot send a later one before taking
+// handoff, that is before this send. Nothing else sends while handoff is
+// held (the feeder's earlier chunks were sent before the open one was
+// opened), so the send finds the room it checked and never blocks.
+func (m *mapper[T, R]) handOff() {
+	m.handoff.Lock()
+	defer m.handoff.Unlock()
+	if len(m.work) == cap(m.work) {
+		return
+	}
+	if c := m.steal(); c != nil {
+		m.work <- c
 	}
 }
 
@@ -201,8 +225,11 @@ func (m *mapper[T, R]) emit(c *chunk[T, R], yield func(R, error) bool) bool {
 		}
 	}
 	if c.err != nil {
+		// f sees ctx's error through the workers' context; report why ctx
+		// is done instead. An error of f's own stays, even if ctx is done
+		// by now.
 		err := c.err
-		if m.ctx.Err() != nil {
+		if cerr := m.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
 			err = context.Cause(m.ctx)
 		}
 		var zero R
@@ -250,6 +277,13 @@ func (m *mapper[T, R]) ordered(yield func(R, error) bool) {
 			return
 		}
 		if c == nil {
+			return
+		}
+		if c.err == errGoexit {
+			// The worker that exited may be the only one, and the
+			// results before c may wait for it: end at once.
+			var zero R
+			yield(zero, c.err)
 			return
 		}
 		ring[c.seq%int64(m.window)] = c

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -86,6 +88,35 @@ func TestSealed(t *testing.T) {
 		m := &mapper[int, int]{fill: tc.fill}
 		if got := m.sealed(tc.seq); got != tc.want {
 			t.Errorf("sealed(%d) with fill %#x = %v, want %v", tc.seq, tc.fill, got, tc.want)
+		}
+	}
+}
+
+// TestEmitError: once ctx is done, a chunk's error is reported as
+// context.Cause(ctx) only when it is ctx's error, as f returns it from the
+// context it is given; an error of f's own is the first error, and stays.
+func TestEmitError(t *testing.T) {
+	cause := errors.New("enough")
+	errOwn := errors.New("own")
+	for _, tc := range []struct {
+		err  error
+		want error
+	}{
+		{errOwn, errOwn},
+		{context.Canceled, cause},
+		{fmt.Errorf("item 3: %w", context.Canceled), cause},
+	} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(cause)
+		m := &mapper[int, int]{ctx: ctx}
+		c := &chunk[int, int]{out: []int{9}, ok: 1, err: tc.err}
+		var got []error
+		m.emit(c, func(_ int, err error) bool {
+			got = append(got, err)
+			return true
+		})
+		if len(got) != 2 || got[0] != nil || got[1] != tc.want {
+			t.Errorf("emit of a chunk with error %v yielded errors %v, want [<nil> %v]", tc.err, got, tc.want)
 		}
 	}
 }

@@ -42,7 +42,10 @@ func (m *mapper[T, R]) worker() {
 	}
 }
 
-var errGoexit = errors.New("pipeline: f called runtime.Goexit")
+var (
+	errGoexit      = errors.New("pipeline: f called runtime.Goexit")
+	errInputGoexit = errors.New("pipeline: the input sequence called runtime.Goexit")
+)
 
 // process calls f on the items of c, stopping at the first failure.
 func (m *mapper[T, R]) process(c *chunk[T, R]) {
