@@ -22,11 +22,15 @@ func TestCancelledSubmitterLeavesNoReference(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		go p.SubmitContext(ctx, new(int))
 		synctest.Wait()
-		go p.Submit(new(int))
+		served := make(chan error)
+		go func() { served <- p.Submit(new(int)) }()
 		synctest.Wait()
 		cancel()
 		synctest.Wait()
 		close(release)
+		if err := <-served; err != nil {
+			t.Fatalf("Submit = %v, want nil", err)
+		}
 		p.Wait()
 		p.mu.Lock()
 		defer p.mu.Unlock()

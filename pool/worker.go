@@ -29,29 +29,32 @@ const (
 func (p *Pool[T]) worker(b *batch[T]) {
 	start := time.Now()
 	for {
-		n := 0
-		for i, ok := b.claim(); ok; i, ok = b.claim() {
-			p.runOne(b, i)
-			n++
-			if p.waiting.Load() {
-				p.finishUpTo(b, uint32(i+1))
-			}
+		for p.run(b) {
 		}
 		// One clock reading per batch: the time since the last one
 		// includes taking the batch, which only errs towards slow.
+		n := int(b.end())
 		now := time.Now()
 		fast := now.Sub(start) < time.Duration(n)*fastValue
 		start = now
+		if fast && n < maxBatch/4 {
+			// The submitters barely keep ahead: let them queue a few
+			// more values, so that the next take, one lock, gets more.
+			runtime.Gosched()
+		}
 		if !p.next(b, fast) {
 			return
 		}
 	}
 }
 
-// runOne calls work on b.vals[i]. A panic is recovered and reported. A call
-// of runtime.Goexit cannot be stopped and ends this goroutine: a new one
-// takes over b, so the worker count and the accounting of b stay whole.
-func (p *Pool[T]) runOne(b *batch[T], i int) {
+// run calls work on the values of b it claims, until there are none, and
+// returns false; or until one panics, which it recovers and reports, and
+// returns true. A call of runtime.Goexit cannot be stopped and ends this
+// goroutine: a new one takes over b, so the worker count and the
+// accounting of b stay whole. One deferred call serves a run of values, not
+// each value.
+func (p *Pool[T]) run(b *batch[T]) (panicked bool) {
 	returned := false
 	defer func() {
 		if returned {
@@ -59,12 +62,19 @@ func (p *Pool[T]) runOne(b *batch[T], i int) {
 		}
 		if v := recover(); v != nil {
 			p.report(b, panics.New(v))
+			panicked = true
 			return
 		}
 		go p.worker(b)
 	}()
-	p.work(b.vals[i])
+	for i, ok := b.claim(); ok; i, ok = b.claim() {
+		p.work(b.vals[i])
+		if p.waiting.Load() {
+			p.finishUpTo(b, uint32(i+1))
+		}
+	}
 	returned = true
+	return false
 }
 
 // report hands a recovered panic to the handler, or keeps the first one for
