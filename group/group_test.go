@@ -277,6 +277,42 @@ func TestGoBlockedAtLimitStopsWhenDone(t *testing.T) {
 	})
 }
 
+// TestGoBlockedAtLimitWakesWhileSlotHeld: a Go waiting for the limit
+// returns when the context ends even though the goroutine holding the slot
+// keeps running.
+func TestGoBlockedAtLimitWakesWhileSlotHeld(t *testing.T) {
+	for _, limit := range []int{1, 3} {
+		conctest.Bubble(t, func(t *testing.T) {
+			parent, cancel := context.WithCancelCause(context.Background())
+			g, _ := group.WithContext(parent)
+			g.SetLimit(limit)
+			release := make(chan struct{})
+			for range limit {
+				g.Go(func() error { <-release; return nil })
+			}
+			var ran atomic.Bool
+			returned := make(chan struct{})
+			for range 2 {
+				go func() {
+					g.Go(func() error { ran.Store(true); return nil })
+					returned <- struct{}{}
+				}()
+			}
+			synctest.Wait()
+			cancel(errCause)
+			<-returned
+			<-returned
+			close(release)
+			if err := g.Wait(); err != errCause {
+				t.Errorf("Wait() = %v, want %v", err, errCause)
+			}
+			if ran.Load() {
+				t.Error("f started by a Go that was waiting for the limit when ctx ended")
+			}
+		})
+	}
+}
+
 func TestPanic(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		g, ctx := group.WithContext(context.Background())
