@@ -38,7 +38,8 @@ func (g *Group) setSem(sem chan token) {
 
 // drain empties sem and lets every Go blocked on it through. Taking slots
 // from goroutines that still run cannot break the limit: the context is
-// done by now, so no f starts after this.
+// done by now, so no f starts after this. (It does mean that SetLimit on a
+// done group may not see that goroutines still run, and so not panic.)
 func drain(sem chan token) {
 	for {
 		select {
