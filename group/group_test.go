@@ -313,6 +313,31 @@ func TestGoBlockedAtLimitWakesWhileSlotHeld(t *testing.T) {
 	}
 }
 
+// TestGoAtLimitAfterDone: on a done group, Go at the limit neither starts
+// f nor waits for the goroutine that holds the slot.
+func TestGoAtLimitAfterDone(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		parent, cancel := context.WithCancelCause(context.Background())
+		g, ctx := group.WithContext(parent)
+		g.SetLimit(1)
+		release := make(chan struct{})
+		g.Go(func() error { <-release; return nil })
+		cancel(errCause)
+		<-ctx.Done()
+		var ran atomic.Bool
+		for range 3 {
+			g.Go(func() error { ran.Store(true); return nil })
+		}
+		close(release)
+		if err := g.Wait(); err != errCause {
+			t.Errorf("Wait() = %v, want %v", err, errCause)
+		}
+		if ran.Load() {
+			t.Error("f started by a Go after ctx ended")
+		}
+	})
+}
+
 func TestPanic(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		g, ctx := group.WithContext(context.Background())

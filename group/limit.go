@@ -57,14 +57,15 @@ func drain(sem chan token) {
 // The slot is taken with a plain send, as in errgroup: a select on the
 // context as well costs about as much again as the whole of Go. A send
 // blocked on a full semaphore is let through by the drain that setSem
-// arranges for the end of the context, and then gives its slot back.
+// arranges for the end of the context, and then gives its slot back. With
+// a limit, the context is checked only once the slot is taken: a Go on a
+// done group then takes and returns a slot, which no running goroutine
+// holds after the drain, instead of checking the context twice on every
+// call.
 func (g *Group) acquire() bool {
-	if g.done() {
-		return false
-	}
 	switch {
 	case g.sem == nil:
-		return true
+		return !g.done()
 	case cap(g.sem) == 0 && g.ctx != nil:
 		// Limit 0: no drain could let a send through, so wait for the
 		// end of the context here.
