@@ -24,7 +24,6 @@ type Group struct {
 	ctx    context.Context         // nil for a zero Group
 	cancel context.CancelCauseFunc // nil for a zero Group
 
-	wg   sync.WaitGroup
 	sem  chan token  // nil means no limit
 	wake func() bool // stops the drain of sem that the context's end runs
 
@@ -36,6 +35,12 @@ type Group struct {
 	err  error       // the first error
 	errs []seqError  // every error, when join is set
 	perr *PanicError // the first panic
+
+	// wg is written by Go and by every goroutine as it ends; the padding
+	// keeps it off the cache line of the fields that every goroutine
+	// reads, ctx and sem.
+	_  [64]byte
+	wg sync.WaitGroup
 }
 
 // WithContext returns a Group together with a child of ctx that the group
@@ -154,9 +159,23 @@ func (g *Group) start(f func() error) {
 		go g.run(f, g.seq.Add(1))
 		return
 	}
-	// No sequence number to keep: the goroutine's closure holds only g
-	// and f, as errgroup's does.
-	go g.run(f, 0)
+	// No sequence number to keep: run's body is written out in the
+	// goroutine's closure, which holds only g and f, as errgroup's does,
+	// and the goroutine starts in it without a further call.
+	go func() {
+		returned := false
+		defer g.finish(&returned, 0)
+		if g.done() {
+			g.skipped.Store(true)
+			returned = true
+			return
+		}
+		err := f()
+		returned = true
+		if err != nil {
+			g.fail(err, 0)
+		}
+	}()
 }
 
 // run calls f unless the group's context is done by now, and records how
