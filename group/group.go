@@ -2,7 +2,6 @@ package group
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -25,8 +24,8 @@ type Group struct {
 	ctx    context.Context         // nil for a zero Group
 	cancel context.CancelCauseFunc // nil for a zero Group
 
-	wg  sync.WaitGroup
-	sem chan token // nil means no limit
+	sem  chan token  // nil means no limit
+	wake func() bool // stops the drain of sem that the context's end runs
 
 	join    bool         // set by JoinErrors
 	seq     atomic.Int64 // numbers the Go calls when join is set
@@ -36,6 +35,12 @@ type Group struct {
 	err  error       // the first error
 	errs []seqError  // every error, when join is set
 	perr *PanicError // the first panic
+
+	// wg is written by Go and by every goroutine as it ends; the padding
+	// keeps it off the cache line of the fields that every goroutine
+	// reads, ctx and sem.
+	_  [64]byte
+	wg sync.WaitGroup
 }
 
 // WithContext returns a Group together with a child of ctx that the group
@@ -98,22 +103,6 @@ func (g *Group) TryGo(f func() error) bool {
 	return true
 }
 
-// SetLimit caps how many goroutines of the group run at once: n >= 0 is the
-// cap (0 lets none start, so Go waits for ever), n < 0 removes it. Set it
-// while no goroutine of the group runs; changing a cap while goroutines
-// started under it still run panics, with the message errgroup uses behind
-// a "group: " prefix.
-func (g *Group) SetLimit(n int) {
-	if n < 0 {
-		g.sem = nil
-		return
-	}
-	if active := len(g.sem); active != 0 {
-		panic(fmt.Errorf("group: modify limit while %v goroutines in the group are still active", active))
-	}
-	g.sem = make(chan token, n)
-}
-
 // JoinErrors makes Wait return every error of the group, joined with
 // errors.Join in the order of the Go calls whose functions returned them,
 // instead of the first error only. The first error still cancels the
@@ -141,6 +130,10 @@ func (g *Group) Wait() error {
 		err = joinInOrder(g.errs)
 	}
 	g.mu.Unlock()
+	if g.wake != nil {
+		// Every goroutine of the group has ended: nothing to drain.
+		g.wake()
+	}
 	if err == nil && g.skipped.Load() {
 		// Skipped only happens with a context, so g.ctx is not nil.
 		err = context.Cause(g.ctx)
@@ -159,55 +152,6 @@ func (g *Group) done() bool {
 	return g.ctx != nil && g.ctx.Err() != nil
 }
 
-// acquire takes a slot for one more goroutine, waiting while the group is at
-// its limit, and reports whether f may start: false, holding no slot, when
-// the group's context is done before or during the wait.
-//
-// A slot that is free is taken with a plain send, as in errgroup; only a Go
-// that has to wait also watches the context, since a select on both costs
-// about as much again as the whole of Go.
-func (g *Group) acquire() bool {
-	if g.done() {
-		return false
-	}
-	if g.sem == nil {
-		return true
-	}
-	select {
-	case g.sem <- token{}:
-	default:
-		var done <-chan struct{} // nil, never ready, for a zero Group
-		if g.ctx != nil {
-			done = g.ctx.Done()
-		}
-		select {
-		case g.sem <- token{}:
-		case <-done:
-			return false
-		}
-	}
-	if g.done() {
-		g.releaseSlot()
-		return false
-	}
-	return true
-}
-
-// tryAcquire takes a slot for one more goroutine if the group is below its
-// limit, and reports whether it did.
-func (g *Group) tryAcquire() bool {
-	if g.sem == nil {
-		return true
-	}
-	select {
-	case g.sem <- token{}:
-		// Like errgroup, this lets TryGo barge ahead of a Go that waits.
-		return true
-	default:
-		return false
-	}
-}
-
 // start runs f in a new goroutine that holds the slot already acquired.
 func (g *Group) start(f func() error) {
 	g.wg.Add(1)
@@ -215,9 +159,23 @@ func (g *Group) start(f func() error) {
 		go g.run(f, g.seq.Add(1))
 		return
 	}
-	// No sequence number to keep: the goroutine's closure holds only g
-	// and f, as errgroup's does.
-	go g.run(f, 0)
+	// No sequence number to keep: run's body is written out in the
+	// goroutine's closure, which holds only g and f, as errgroup's does,
+	// and the goroutine starts in it without a further call.
+	go func() {
+		returned := false
+		defer g.finish(&returned, 0)
+		if g.done() {
+			g.skipped.Store(true)
+			returned = true
+			return
+		}
+		err := f()
+		returned = true
+		if err != nil {
+			g.fail(err, 0)
+		}
+	}()
 }
 
 // run calls f unless the group's context is done by now, and records how
@@ -247,16 +205,6 @@ func (g *Group) finish(returned *bool, seq int64) {
 	}
 	g.releaseSlot()
 	g.wg.Done()
-}
-
-// releaseSlot frees a slot of the limit. The receive does not block, so that
-// a limit set while goroutines started without one were running (a misuse
-// errgroup hangs on) cannot make them hang.
-func (g *Group) releaseSlot() {
-	select {
-	case <-g.sem:
-	default:
-	}
 }
 
 // recovered records how an f that did not return ended: v is what it

@@ -277,6 +277,67 @@ func TestGoBlockedAtLimitStopsWhenDone(t *testing.T) {
 	})
 }
 
+// TestGoBlockedAtLimitWakesWhileSlotHeld: a Go waiting for the limit
+// returns when the context ends even though the goroutine holding the slot
+// keeps running.
+func TestGoBlockedAtLimitWakesWhileSlotHeld(t *testing.T) {
+	for _, limit := range []int{1, 3} {
+		conctest.Bubble(t, func(t *testing.T) {
+			parent, cancel := context.WithCancelCause(context.Background())
+			g, _ := group.WithContext(parent)
+			g.SetLimit(limit)
+			release := make(chan struct{})
+			for range limit {
+				g.Go(func() error { <-release; return nil })
+			}
+			var ran atomic.Bool
+			returned := make(chan struct{})
+			for range 2 {
+				go func() {
+					g.Go(func() error { ran.Store(true); return nil })
+					returned <- struct{}{}
+				}()
+			}
+			synctest.Wait()
+			cancel(errCause)
+			<-returned
+			<-returned
+			close(release)
+			if err := g.Wait(); err != errCause {
+				t.Errorf("Wait() = %v, want %v", err, errCause)
+			}
+			if ran.Load() {
+				t.Error("f started by a Go that was waiting for the limit when ctx ended")
+			}
+		})
+	}
+}
+
+// TestGoAtLimitAfterDone: on a done group, Go at the limit neither starts
+// f nor waits for the goroutine that holds the slot.
+func TestGoAtLimitAfterDone(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		parent, cancel := context.WithCancelCause(context.Background())
+		g, ctx := group.WithContext(parent)
+		g.SetLimit(1)
+		release := make(chan struct{})
+		g.Go(func() error { <-release; return nil })
+		cancel(errCause)
+		<-ctx.Done()
+		var ran atomic.Bool
+		for range 3 {
+			g.Go(func() error { ran.Store(true); return nil })
+		}
+		close(release)
+		if err := g.Wait(); err != errCause {
+			t.Errorf("Wait() = %v, want %v", err, errCause)
+		}
+		if ran.Load() {
+			t.Error("f started by a Go after ctx ended")
+		}
+	})
+}
+
 func TestPanic(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		g, ctx := group.WithContext(context.Background())
