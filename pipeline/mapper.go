@@ -24,7 +24,7 @@ type mapper[T, R any] struct {
 	window   int // chunks in existence at most
 	maxItems int // items per chunk at most
 
-	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
+	work    chan *chunk[T, R] // feeder (or loop) to workers; one per worker
 	handoff sync.Mutex        // orders the chunks on work; see handOff
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
