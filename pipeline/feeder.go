@@ -78,12 +78,15 @@ func (f *feeder[T, R]) open() bool {
 	limit := int(m.target.Load())
 	if cap(c.in) < limit {
 		// Cheap items grow the limit to m.maxItems in a few doublings:
-		// allocate for that at once. Below 16 items, allocate for 16, so
-		// that the chunks the feeder fills ahead while the limit is still
-		// small are not reallocated at every doubling.
+		// allocate for three more at once, so that a chunk is reallocated
+		// at most twice on the way, while items that settle on a small
+		// limit (a few µs each) do not keep m.maxItems in every chunk.
+		// Below 16 items, allocate for 16, so that the chunks the feeder
+		// fills ahead while the limit is still small are not reallocated
+		// at every doubling.
 		size := 16
 		if limit > size {
-			size = m.maxItems
+			size = min(8*limit, m.maxItems)
 		}
 		c.in = make([]T, size)
 		c.out = make([]R, size)

@@ -24,7 +24,7 @@ type mapper[T, R any] struct {
 	window   int // chunks in existence at most
 	maxItems int // items per chunk at most
 
-	work    chan *chunk[T, R] // feeder (or loop) to workers; holds one
+	work    chan *chunk[T, R] // feeder (or loop) to workers; one per worker
 	handoff sync.Mutex        // orders the chunks on work; see handOff
 	results chan *chunk[T, R] // workers to loop; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
@@ -62,10 +62,10 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	m := &mapper[T, R]{
 		ctx: ctx, wctx: wctx, cancel: cancel, in: in, f: f,
 		window: window, maxItems: chunkLimit[T, R](),
-		// One chunk can wait for a worker, so that the feeder goes on
-		// filling the next one when no worker is receiving just then,
-		// but runs no further ahead of the workers.
-		work:    make(chan *chunk[T, R], 1),
+		// A chunk per worker can wait, so that workers that finish at
+		// the same time (as sleeping ones do) each find one at once
+		// instead of waiting in turn for the feeder to run.
+		work:    make(chan *chunk[T, R], workers),
 		results: make(chan *chunk[T, R], window),
 		free:    make(chan *chunk[T, R], window),
 		fed:     make(chan struct{}),
