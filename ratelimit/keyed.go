@@ -198,9 +198,10 @@ func (k *Keyed[K]) reshard(active int) {
 	}
 	k.active.Store(int64(active))
 	for _, t := range old {
-		for _, s := range t.slots {
-			if s.h != 0 {
-				k.shards[shardOf(s.h, int64(active))].t.add(s.h, s.key, s.b)
+		for i, h := range t.hs {
+			if h != 0 {
+				s := &t.slots[i]
+				k.shards[shardOf(h, int64(active))].t.add(h, s.key, s.b)
 			}
 		}
 	}

@@ -84,7 +84,7 @@ func removeOne(t *testing.T, homes []uint64, victim int) {
 		t.Fatalf("table has %d slots, want %d", len(tb.slots), minTable)
 	}
 	for i := range tb.slots {
-		if tb.slots[i].h != 0 && tb.slots[i].key == victim {
+		if tb.hs[i] != 0 && tb.slots[i].key == victim {
 			tb.remove(uint64(i))
 		}
 	}
