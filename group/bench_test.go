@@ -22,62 +22,47 @@ func reportPerItem(b *testing.B, n int) {
 // BenchmarkGoWait starts 1,000,000 trivial tasks under SetLimit(GOMAXPROCS)
 // and waits for them.
 func BenchmarkGoWait(b *testing.B) {
-	const tasks = 1_000_000
-	limit := runtime.GOMAXPROCS(0)
-	b.Run("impl=errgroup", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var g errgroup.Group
-			g.SetLimit(limit)
-			for range tasks {
-				g.Go(func() error { return nil })
-			}
-			g.Wait()
-		}
-		reportPerItem(b, tasks)
-	})
-	b.Run("impl=group", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var g group.Group
-			g.SetLimit(limit)
-			for range tasks {
-				g.Go(func() error { return nil })
-			}
-			g.Wait()
-		}
-		reportPerItem(b, tasks)
-	})
+	benchGoWait(b,
+		func() goWaiter { return new(errgroup.Group) },
+		func() goWaiter { return new(group.Group) })
 }
 
 // BenchmarkGoWaitContext is BenchmarkGoWait with groups from WithContext.
 func BenchmarkGoWaitContext(b *testing.B) {
+	benchGoWait(b,
+		func() goWaiter { g, _ := errgroup.WithContext(context.Background()); return g },
+		func() goWaiter { g, _ := group.WithContext(context.Background()); return g })
+}
+
+// goWaiter is what errgroup.Group and group.Group have in common here.
+type goWaiter interface {
+	SetLimit(n int)
+	Go(f func() error)
+	Wait() error
+}
+
+// benchGoWait runs 1,000,000 trivial tasks under SetLimit(GOMAXPROCS) in a
+// group from each constructor, errgroup's first.
+func benchGoWait(b *testing.B, errgroupNew, groupNew func() goWaiter) {
 	const tasks = 1_000_000
 	limit := runtime.GOMAXPROCS(0)
-	b.Run("impl=errgroup", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			g, _ := errgroup.WithContext(context.Background())
-			g.SetLimit(limit)
-			for range tasks {
-				g.Go(func() error { return nil })
+	for _, impl := range []struct {
+		name string
+		new  func() goWaiter
+	}{{"errgroup", errgroupNew}, {"group", groupNew}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				g := impl.new()
+				g.SetLimit(limit)
+				for range tasks {
+					g.Go(func() error { return nil })
+				}
+				g.Wait()
 			}
-			g.Wait()
-		}
-		reportPerItem(b, tasks)
-	})
-	b.Run("impl=group", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			g, _ := group.WithContext(context.Background())
-			g.SetLimit(limit)
-			for range tasks {
-				g.Go(func() error { return nil })
-			}
-			g.Wait()
-		}
-		reportPerItem(b, tasks)
-	})
+			reportPerItem(b, tasks)
+		})
+	}
 }
 
 // BenchmarkMap maps a trivial function over 1,000,000 ints: a sequential
