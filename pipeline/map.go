@@ -45,13 +45,7 @@ import (
 // Map panics if in or f is nil.
 func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
-	mustMap(in, f)
-	return func(yield func(R, error) bool) {
-		m := newMapper(ctx, in, workers, f)
-		m.start()
-		defer m.stop()
-		m.unordered(yield)
-	}
+	return mapSeq(ctx, in, workers, f, (*mapper[T, R]).unordered)
 }
 
 // OrderedMap is [Map] with the results yielded in the order of their items
@@ -73,12 +67,20 @@ func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 // before its item might never come.
 func OrderedMap[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
+	return mapSeq(ctx, in, workers, f, (*mapper[T, R]).ordered)
+}
+
+// mapSeq is Map and OrderedMap: the sequence starts a mapper, yields what
+// consume makes of it, and stops and joins the mapper's goroutines.
+func mapSeq[T, R any](ctx context.Context, in iter.Seq[T], workers int,
+	f func(context.Context, T) (R, error),
+	consume func(*mapper[T, R], func(R, error) bool)) iter.Seq2[R, error] {
 	mustMap(in, f)
 	return func(yield func(R, error) bool) {
 		m := newMapper(ctx, in, workers, f)
 		m.start()
 		defer m.stop()
-		m.ordered(yield)
+		consume(m, yield)
 	}
 }
 
