@@ -3,7 +3,9 @@ package group_test
 import (
 	"context"
 	"runtime"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -19,19 +21,58 @@ func reportPerItem(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/item")
 }
 
+// The Go+Wait workloads. Under a limit, a group's goroutine runs the next
+// task when one is waiting, so the CPU and Sleep workloads check that this
+// costs nothing where starting goroutines is not what dominates.
+var (
+	trivialTasks = goWork{tasks: 1_000_000, f: func() error { return nil }}
+	cpuTasks     = goWork{tasks: 20_000, f: spin}
+	sleepTasks   = goWork{tasks: 10_000, limit: 1000, f: func() error { time.Sleep(time.Millisecond); return nil }}
+)
+
+// goWork is tasks calls of f under SetLimit(limit); limit 0 means
+// GOMAXPROCS.
+type goWork struct {
+	tasks int
+	limit int
+	f     func() error
+}
+
+// spin takes about 10µs of CPU.
+func spin() error {
+	x := uint64(7)
+	for range 12_000 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	spun.Add(x & 1)
+	return nil
+}
+
+var spun atomic.Uint64
+
 // BenchmarkGoWait starts 1,000,000 trivial tasks under SetLimit(GOMAXPROCS)
 // and waits for them.
 func BenchmarkGoWait(b *testing.B) {
-	benchGoWait(b,
-		func() goWaiter { return new(errgroup.Group) },
-		func() goWaiter { return new(group.Group) })
+	benchGoWait(b, trivialTasks, newGroups)
 }
 
 // BenchmarkGoWaitContext is BenchmarkGoWait with groups from WithContext.
 func BenchmarkGoWaitContext(b *testing.B) {
-	benchGoWait(b,
-		func() goWaiter { g, _ := errgroup.WithContext(context.Background()); return g },
-		func() goWaiter { g, _ := group.WithContext(context.Background()); return g })
+	benchGoWait(b, trivialTasks, newContextGroups)
+}
+
+// BenchmarkGoWaitCPU runs 20,000 tasks of about 10µs of CPU under
+// SetLimit(GOMAXPROCS).
+func BenchmarkGoWaitCPU(b *testing.B) {
+	benchGoWait(b, cpuTasks, newGroups)
+}
+
+// BenchmarkGoWaitSleep runs 10,000 tasks that sleep 1ms under
+// SetLimit(1000).
+func BenchmarkGoWaitSleep(b *testing.B) {
+	benchGoWait(b, sleepTasks, newGroups)
 }
 
 // goWaiter is what errgroup.Group and group.Group have in common here.
@@ -41,26 +82,41 @@ type goWaiter interface {
 	Wait() error
 }
 
-// benchGoWait runs 1,000,000 trivial tasks under SetLimit(GOMAXPROCS) in a
-// group from each constructor, errgroup's first.
-func benchGoWait(b *testing.B, errgroupNew, groupNew func() goWaiter) {
-	const tasks = 1_000_000
-	limit := runtime.GOMAXPROCS(0)
+// groups makes an errgroup and a group to compare.
+type groups struct{ errgroup, group func() goWaiter }
+
+var (
+	newGroups = groups{
+		func() goWaiter { return new(errgroup.Group) },
+		func() goWaiter { return new(group.Group) },
+	}
+	newContextGroups = groups{
+		func() goWaiter { g, _ := errgroup.WithContext(context.Background()); return g },
+		func() goWaiter { g, _ := group.WithContext(context.Background()); return g },
+	}
+)
+
+// benchGoWait runs w in a group from each constructor, errgroup's first.
+func benchGoWait(b *testing.B, w goWork, newGroup groups) {
+	limit := w.limit
+	if limit == 0 {
+		limit = runtime.GOMAXPROCS(0)
+	}
 	for _, impl := range []struct {
 		name string
 		new  func() goWaiter
-	}{{"errgroup", errgroupNew}, {"group", groupNew}} {
+	}{{"errgroup", newGroup.errgroup}, {"group", newGroup.group}} {
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				g := impl.new()
 				g.SetLimit(limit)
-				for range tasks {
-					g.Go(func() error { return nil })
+				for range w.tasks {
+					g.Go(w.f)
 				}
 				g.Wait()
 			}
-			reportPerItem(b, tasks)
+			reportPerItem(b, w.tasks)
 		})
 	}
 }

@@ -4,11 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-
-	"github.com/gopatterns/concurrency/internal/panics"
 )
-
-type token struct{}
 
 // A Group runs the parts of one job in goroutines and waits for them. Its
 // methods mean what they mean on golang.org/x/sync/errgroup.Group, so
@@ -24,8 +20,8 @@ type Group struct {
 	ctx    context.Context         // nil for a zero Group
 	cancel context.CancelCauseFunc // nil for a zero Group
 
-	sem  chan token  // nil means no limit
-	wake func() bool // stops the drain of sem that the context's end runs
+	lim  *limiter    // nil means no limit
+	wake func() bool // stops the call of lim.stop that the context's end runs
 
 	join    bool         // set by JoinErrors
 	seq     atomic.Int64 // numbers the Go calls when join is set
@@ -36,9 +32,9 @@ type Group struct {
 	errs []seqError  // every error, when join is set
 	perr *PanicError // the first panic
 
-	// wg is written by Go and by every goroutine as it ends; the padding
-	// keeps it off the cache line of the fields that every goroutine
-	// reads, ctx and sem.
+	// wg is written by Go and by every goroutine as its f ends; the
+	// padding keeps it off the cache line of the fields that every
+	// goroutine reads, ctx and lim.
 	_  [64]byte
 	wg sync.WaitGroup
 }
@@ -58,9 +54,10 @@ func (g *Group) init(ctx context.Context) context.Context {
 	return g.ctx
 }
 
-// Go runs f in a goroutine of its own. Call it before Wait, not after Wait
+// Go runs f in a goroutine of the group: a new one, or under a limit one
+// whose f has returned (see SetLimit). Call it before Wait, not after Wait
 // has begun (except from inside another f of the group). With a limit set,
-// Go waits while the group already has that many goroutines running.
+// Go waits while that many functions of the group are running.
 //
 // When an f returns an error and it is the group's first, the context from
 // WithContext is cancelled and Wait will report that error. Once the context
@@ -73,11 +70,11 @@ func (g *Group) Go(f func() error) {
 	if f == nil {
 		panic("group: Go with nil function")
 	}
-	if !g.acquire() {
+	if g.done() {
 		g.skipped.Store(true)
 		return
 	}
-	g.start(f)
+	g.submit(g.newTask(f))
 }
 
 // TryGo is Go without the wait: when the group already runs as many
@@ -92,15 +89,7 @@ func (g *Group) TryGo(f func() error) bool {
 	if f == nil {
 		panic("group: TryGo with nil function")
 	}
-	if g.done() {
-		g.skipped.Store(true)
-		return true
-	}
-	if !g.tryAcquire() {
-		return false
-	}
-	g.start(f)
-	return true
+	return g.trySubmit(func() task { return g.newTask(f) })
 }
 
 // JoinErrors makes Wait return every error of the group, joined with
@@ -131,7 +120,7 @@ func (g *Group) Wait() error {
 	}
 	g.mu.Unlock()
 	if g.wake != nil {
-		// Every goroutine of the group has ended: nothing to drain.
+		// Every f of the group has ended: no Go waits.
 		g.wake()
 	}
 	if err == nil && g.skipped.Load() {
@@ -152,79 +141,49 @@ func (g *Group) done() bool {
 	return g.ctx != nil && g.ctx.Err() != nil
 }
 
-// start runs f in a new goroutine that holds the slot already acquired.
-func (g *Group) start(f func() error) {
-	g.wg.Add(1)
+// newTask makes f a task, numbered when the group joins errors.
+func (g *Group) newTask(f func() error) task {
+	t := task{f: f}
 	if g.join {
-		go g.run(f, g.seq.Add(1))
-		return
+		t.seq = g.seq.Add(1)
 	}
-	// No sequence number to keep: run's body is written out in the
-	// goroutine's closure, which holds only g and f, as errgroup's does,
-	// and the goroutine starts in it without a further call.
-	go func() {
-		returned := false
-		defer g.finish(&returned, 0)
-		if g.done() {
-			g.skipped.Store(true)
-			returned = true
-			return
-		}
-		err := f()
-		returned = true
-		if err != nil {
-			g.fail(err, 0)
-		}
-	}()
+	return t
 }
 
-// run calls f unless the group's context is done by now, and records how
-// f ended: error, panic or runtime.Goexit.
-func (g *Group) run(f func() error, seq int64) {
-	returned := false
-	defer g.finish(&returned, seq)
+// submit runs t, waiting while the group is at its limit. It returns without
+// running t if the group's context ends during the wait.
+func (g *Group) submit(t task) {
+	g.wg.Add(1)
+	l := g.lim
+	if l == nil {
+		go g.worker(nil, t)
+		return
+	}
+	if !l.enter(g, t) {
+		g.skipped.Store(true)
+		g.wg.Done()
+	}
+}
+
+// trySubmit runs the task newTask makes if the group is below its limit,
+// and reports whether it did; on a done group it reports true and runs
+// nothing. newTask is called only once the task has its slot.
+func (g *Group) trySubmit(newTask func() task) bool {
 	if g.done() {
 		g.skipped.Store(true)
-		returned = true
-		return
+		return true
 	}
-	err := f()
-	returned = true
-	if err != nil {
-		g.fail(err, seq)
+	l := g.lim
+	if l == nil {
+		g.submit(newTask())
+		return true
 	}
-}
-
-// finish ends one goroutine of the group: it records a panic or
-// runtime.Goexit if f did not return, frees the goroutine's slot and marks
-// it done. It is run's only deferred call, so that the common path pays for
-// one defer, as errgroup's does.
-func (g *Group) finish(returned *bool, seq int64) {
-	if !*returned {
-		g.recovered(recover(), seq)
+	if !l.tryTake() {
+		return false
 	}
-	g.releaseSlot()
-	g.wg.Done()
-}
-
-// recovered records how an f that did not return ended: v is what it
-// panicked with, or nil if it called runtime.Goexit. It runs in a deferred
-// call on top of the panicking frames, so the stack names the function
-// that panicked.
-func (g *Group) recovered(v any, seq int64) {
-	if v == nil {
-		g.fail(ErrGoexit, seq)
-		return
-	}
-	perr := panics.New(v)
-	g.mu.Lock()
-	if g.perr == nil {
-		g.perr = perr
-	}
-	g.mu.Unlock()
-	if g.cancel != nil {
-		g.cancel(perr)
-	}
+	g.wg.Add(1)
+	l.launch(g, newTask())
+	return true
 }
 
 // fail records err, returned by the f of Go call seq, and cancels the

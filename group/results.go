@@ -16,8 +16,9 @@ const slotChunk = 64
 // A zero Results is valid, has no limit and does not cancel on error, like a
 // zero Group. A Results is safe for concurrent use by multiple goroutines,
 // except that SetLimit must be called before the first Go; with concurrent
-// Go calls, the order of the values is the order in which the calls were
-// admitted under the limit. A Results must not be copied after first use.
+// Go calls, the order of the values is the order in which the calls reached
+// the group, before any wait for the limit. A Results must not be copied
+// after first use.
 type Results[R any] struct {
 	g Group
 
@@ -34,35 +35,27 @@ func WithResults[R any](ctx context.Context) (*Results[R], context.Context) {
 	return r, r.g.init(ctx)
 }
 
-// Go calls f in a new goroutine and keeps its value for Wait. It blocks,
+// Go calls f in a goroutine of the group and keeps its value for Wait. It blocks,
 // stops and reports errors as Group.Go does; it panics if f is nil.
 func (r *Results[R]) Go(f func() (R, error)) {
 	if f == nil {
 		panic("group: Go with nil function")
 	}
-	if !r.g.acquire() {
+	if r.g.done() {
 		r.g.skipped.Store(true)
 		return
 	}
-	r.start(f)
+	r.g.submit(r.task(f))
 }
 
-// TryGo calls f in a new goroutine only if the number of active goroutines
-// is below the limit, as Group.TryGo does, and reports whether f was
-// accepted. It panics if f is nil.
+// TryGo calls f in a goroutine of the group only if the number of active
+// goroutines is below the limit, as Group.TryGo does, and reports whether f
+// was accepted. It panics if f is nil.
 func (r *Results[R]) TryGo(f func() (R, error)) bool {
 	if f == nil {
 		panic("group: TryGo with nil function")
 	}
-	if r.g.done() {
-		r.g.skipped.Store(true)
-		return true
-	}
-	if !r.g.tryAcquire() {
-		return false
-	}
-	r.start(f)
-	return true
+	return r.g.trySubmit(func() task { return r.task(f) })
 }
 
 // SetLimit limits the number of active goroutines to at most n, as
@@ -89,10 +82,10 @@ func (r *Results[R]) Wait() ([]R, error) {
 	return out, nil
 }
 
-// start gives f the next slot and runs it under the slot already acquired.
-func (r *Results[R]) start(f func() (R, error)) {
+// task gives f the next result slot and makes it a task of the group.
+func (r *Results[R]) task(f func() (R, error)) task {
 	slot := r.slot()
-	r.g.start(func() error {
+	return r.g.newTask(func() error {
 		v, err := f()
 		*slot = v
 		return err

@@ -1,0 +1,124 @@
+package group_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+
+	"github.com/gopatterns/concurrency/group"
+	"github.com/gopatterns/concurrency/internal/conctest"
+)
+
+// goid returns the number of the calling goroutine, from its stack header.
+func goid() int {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	buf = bytes.TrimPrefix(buf, []byte("goroutine "))
+	n, _ := strconv.Atoi(string(buf[:bytes.IndexByte(buf, ' ')]))
+	return n
+}
+
+// goWhenBlocked starts a goroutine that calls g.Go(f), waits until that Go
+// is blocked at the limit, and returns a channel closed when Go returns.
+func goWhenBlocked(g *group.Group, f func() error) <-chan struct{} {
+	returned := make(chan struct{})
+	go func() {
+		g.Go(f)
+		close(returned)
+	}()
+	synctest.Wait()
+	return returned
+}
+
+// TestWaitingGoRunsOnFreedGoroutine: when an f returns and a Go waits for
+// the limit, the goroutine of that f runs the waiting Go's f itself.
+func TestWaitingGoRunsOnFreedGoroutine(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var g group.Group
+		g.SetLimit(1)
+		release := make(chan struct{})
+		var first, second int
+		g.Go(func() error { first = goid(); <-release; return nil })
+		returned := goWhenBlocked(&g, func() error { second = goid(); return nil })
+		close(release)
+		<-returned
+		if err := g.Wait(); err != nil {
+			t.Errorf("Wait() = %v, want nil", err)
+		}
+		if first != second {
+			t.Errorf("the waiting f ran on goroutine %d, want %d, whose f had returned", second, first)
+		}
+	})
+}
+
+// TestWaitingGoRunsAfterPanic: a panic in an f does not cost the group the
+// goroutine's slot, nor the f of a Go waiting for it.
+func TestWaitingGoRunsAfterPanic(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var g group.Group
+		g.SetLimit(1)
+		release := make(chan struct{})
+		g.Go(func() error { <-release; return panicWithEOF() })
+		var ran atomic.Bool
+		returned := goWhenBlocked(&g, func() error { ran.Store(true); return nil })
+		close(release)
+		<-returned
+		perr := mustPanicError(t, func() { g.Wait() })
+		if perr.Value != io.EOF {
+			t.Errorf("Value = %v, want %v", perr.Value, io.EOF)
+		}
+		if !ran.Load() {
+			t.Error("the f of a Go waiting for the limit did not run after a panic freed the slot")
+		}
+	})
+}
+
+// TestWaitingGoRunsAfterGoexit: an f that calls runtime.Goexit ends its
+// goroutine; the f of a Go waiting for its slot still runs.
+func TestWaitingGoRunsAfterGoexit(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var g group.Group
+		g.SetLimit(1)
+		release := make(chan struct{})
+		g.Go(func() error { <-release; runtime.Goexit(); return nil })
+		var ran atomic.Bool
+		returned := goWhenBlocked(&g, func() error { ran.Store(true); return nil })
+		close(release)
+		<-returned
+		if err := g.Wait(); err != group.ErrGoexit {
+			t.Errorf("Wait() = %v, want %v", err, group.ErrGoexit)
+		}
+		if !ran.Load() {
+			t.Error("the f of a Go waiting for the limit did not run after runtime.Goexit freed the slot")
+		}
+	})
+}
+
+// TestSetLimitAgainWithContext: the end of the context sends away a Go
+// waiting for the latest limit, not for one SetLimit replaced.
+func TestSetLimitAgainWithContext(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		parent, cancel := context.WithCancelCause(context.Background())
+		g, ctx := group.WithContext(parent)
+		g.SetLimit(1)
+		g.SetLimit(2)
+		for range 2 {
+			g.Go(func() error { <-ctx.Done(); return nil })
+		}
+		var ran atomic.Bool
+		returned := goWhenBlocked(g, func() error { ran.Store(true); return nil })
+		cancel(errCause)
+		<-returned
+		if err := g.Wait(); err != errCause {
+			t.Errorf("Wait() = %v, want %v", err, errCause)
+		}
+		if ran.Load() {
+			t.Error("f started by a Go that was waiting for the limit when ctx ended")
+		}
+	})
+}
