@@ -3,6 +3,7 @@ package conctest
 import (
 	"context"
 	"errors"
+	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -162,5 +163,14 @@ func TestPanicsFails(t *testing.T) {
 		if !tb.failed {
 			t.Errorf("%s: Panics did not fail the test", name)
 		}
+	}
+}
+
+func TestChild(t *testing.T) {
+	if !Child(t, "CONCTEST_CHILD_PROBE=yes") {
+		return
+	}
+	if got := os.Getenv("CONCTEST_CHILD_PROBE"); got != "yes" {
+		t.Errorf("CONCTEST_CHILD_PROBE = %q in the child, want %q", got, "yes")
 	}
 }

@@ -41,12 +41,33 @@ func New(v any) *Error {
 //
 // A call of runtime.Goexit in f is not a panic: Try does not return and the
 // goroutine exits, running its deferred calls, as it would without Try.
-func Try(f func()) (perr *Error) {
+func Try(f func()) *Error {
+	return Call(f, nil)
+}
+
+// Call is Try that also tells a panic from runtime.Goexit: if f calls
+// runtime.Goexit, Call calls goexit, unless it is nil, from a deferred call
+// as the goroutine exits. A recovered nil does not tell them apart, since
+// GODEBUG=panicnil=1 makes recover return nil for panic(nil); so Call
+// watches whether the recovering function returns, which after
+// runtime.Goexit it does not. A panic(nil) then comes back as an *Error
+// whose Value is nil.
+func Call(f func(), goexit func()) (perr *Error) {
+	returned, recovered := false, false
 	defer func() {
-		if v := recover(); v != nil {
-			perr = New(v)
+		if !returned && !recovered && goexit != nil {
+			goexit()
 		}
 	}()
-	f()
-	return nil
+	func() {
+		defer func() {
+			if !returned {
+				perr = New(recover())
+			}
+		}()
+		f()
+		returned = true
+	}()
+	recovered = !returned
+	return perr
 }

@@ -65,3 +65,42 @@ func TestTryGoexit(t *testing.T) {
 		t.Error("Try returned after runtime.Goexit, want the goroutine to exit")
 	}
 }
+
+func TestCallGoexit(t *testing.T) {
+	called := make(chan bool, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		Call(runtime.Goexit, func() { called <- true })
+		t.Error("Call returned after runtime.Goexit")
+	}()
+	wg.Wait()
+	select {
+	case <-called:
+	default:
+		t.Error("Call did not call goexit after runtime.Goexit")
+	}
+}
+
+func TestCallPanicAndReturn(t *testing.T) {
+	goexit := func() { t.Error("goexit called for a panic") }
+	if perr := Call(panicWithEOF, goexit); perr == nil || perr.Value != io.EOF {
+		t.Errorf("Call(panicking f) = %v, want *Error with %v", perr, io.EOF)
+	}
+	if perr := Call(func() {}, goexit); perr != nil {
+		t.Errorf("Call(f) = %v, want nil", perr)
+	}
+}
+
+// TestCallPanicNil: with GODEBUG=panicnil=1, recover returns nil for
+// panic(nil); Call still reports it as a panic, not as runtime.Goexit.
+func TestCallPanicNil(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	perr := Call(func() { panic(nil) }, func() { t.Error("goexit called for panic(nil)") })
+	if perr == nil || perr.Value != nil {
+		t.Errorf("Call(panic(nil)) = %v, want *Error with a nil Value", perr)
+	}
+}
