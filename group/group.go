@@ -8,7 +8,8 @@ import (
 
 // A Group runs the parts of one job in goroutines and waits for them. Its
 // methods mean what they mean on golang.org/x/sync/errgroup.Group, so
-// replacing that type with this one changes no working program.
+// replacing that type with this one changes no working program, unless it
+// depends on which goroutine runs an f under a limit (see SetLimit).
 //
 // The zero value is ready to use: it runs any number of goroutines at once
 // and has no context to cancel; it still recovers panics and can join
@@ -20,8 +21,8 @@ type Group struct {
 	ctx    context.Context         // nil for a zero Group
 	cancel context.CancelCauseFunc // nil for a zero Group
 
-	lim  *limiter    // nil means no limit
-	wake func() bool // stops the call of lim.stop that the context's end runs
+	lim   *limiter      // nil means no limit
+	stops []func() bool // unregister the calls of limiter.stop at the context's end
 
 	join    bool         // set by JoinErrors
 	seq     atomic.Int64 // numbers the Go calls when join is set
@@ -57,12 +58,12 @@ func (g *Group) init(ctx context.Context) context.Context {
 // Go runs f in a goroutine of the group: a new one, or under a limit one
 // whose f has returned (see SetLimit). Call it before Wait, not after Wait
 // has begun (except from inside another f of the group). With a limit set,
-// Go waits while that many functions of the group are running.
+// Go waits while the group already runs that many functions.
 //
 // When an f returns an error and it is the group's first, the context from
 // WithContext is cancelled and Wait will report that error. Once the context
-// is done, no f starts: Go returns without starting it, a goroutine that had
-// not yet called its f returns without calling it, and Wait then returns the
+// is done, no f starts: Go returns without starting it, an f whose goroutine
+// had not yet called it is skipped, and Wait then returns the
 // first error, or context.Cause(ctx) if no f failed. A Go that is waiting
 // for the limit when the context ends returns at once without starting f.
 // Go panics if f is nil.
@@ -119,10 +120,11 @@ func (g *Group) Wait() error {
 		err = joinInOrder(g.errs)
 	}
 	g.mu.Unlock()
-	if g.wake != nil {
+	for _, stop := range g.stops {
 		// Every f of the group has ended: no Go waits.
-		g.wake()
+		stop()
 	}
+	g.stops = nil
 	if err == nil && g.skipped.Load() {
 		// Skipped only happens with a context, so g.ctx is not nil.
 		err = context.Cause(g.ctx)
@@ -182,7 +184,7 @@ func (g *Group) trySubmit(newTask func() task) bool {
 		return false
 	}
 	g.wg.Add(1)
-	l.launch(g, newTask())
+	go g.worker(l, newTask())
 	return true
 }
 

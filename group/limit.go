@@ -3,9 +3,9 @@ package group
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // SetLimit caps how many goroutines of the group run an f at once: n >= 0 is
@@ -14,14 +14,14 @@ import (
 // under it still run panics, with the message errgroup uses behind a
 // "group: " prefix.
 //
-// Under a limit, a goroutine whose f has returned runs the next f of the
-// group, if a Go is waiting or comes within a moment, instead of exiting and
-// leaving Go to start a new goroutine: starting goroutines is most of what
-// Go costs. Such a goroutine exits soon after the group runs out of work.
-// An f therefore must not leave state behind on its goroutine that would
-// surprise the next f, such as a runtime.LockOSThread without its
-// UnlockOSThread or profiler labels set with pprof.SetGoroutineLabels
-// (pprof.Do restores them and is fine).
+// Under a limit, when an f that took less than a few microseconds returns
+// while a Go waits for the limit, its goroutine runs the waiting Go's f
+// itself rather than exit and leave that Go to start a goroutine: for short
+// functions, starting goroutines is most of what Go costs. Such an f runs
+// on a goroutine started by an earlier Go call, so it has that call's
+// profiler labels, a panic's stack names that call as the goroutine's
+// creator, and it finds the goroutine as the earlier f left it (an f that
+// calls runtime.LockOSThread must call UnlockOSThread).
 func (g *Group) SetLimit(n int) {
 	if n < 0 {
 		g.setLimiter(nil)
@@ -32,40 +32,38 @@ func (g *Group) SetLimit(n int) {
 			panic(fmt.Errorf("group: modify limit while %v goroutines in the group are still active", active))
 		}
 	}
-	g.setLimiter(&limiter{n: n, maxIdle: runtime.GOMAXPROCS(0)})
+	g.setLimiter(&limiter{n: n})
 }
 
 // setLimiter makes l the group's limiter. With a context, it arranges for
-// the end of the context to send every Go that waits for l away.
+// the end of the context to send every Go that waits for l away. The
+// arrangements for earlier limiters stay until Wait: a Go may still wait
+// for one of them.
 func (g *Group) setLimiter(l *limiter) {
-	if g.wake != nil {
-		g.wake()
-		g.wake = nil
-	}
 	g.lim = l
 	if g.ctx != nil && l != nil {
-		g.wake = context.AfterFunc(g.ctx, l.stop)
+		g.stops = append(g.stops, context.AfterFunc(g.ctx, l.stop))
 	}
 }
 
-// lingerYields is how many times a goroutine whose f returned yields the
-// processor, looking for a new f each time, before it exits. Each yield lets
-// the goroutine that calls Go run; a few dozen of them cost a few
-// microseconds, far less than the goroutines they save starting.
-const lingerYields = 32
+// shortTask is how long an f may take for its goroutine to run the f of a
+// waiting Go next. After a longer f the goroutine hands its slot to the
+// waiting Go and exits, as errgroup's goroutines do: the Go then starts a
+// goroutine, which runs as soon as the Go blocks again. Running the waiting
+// f at once would leave that Go queued behind it, and a processor that runs
+// out of work meanwhile would have to wait for it.
+const shortTask = 2 * time.Microsecond
 
-// A limiter caps how many goroutines of a group run an f at once, and hands
-// new tasks to goroutines whose f has returned. Goroutines started under a
-// limiter give their slot back to it even after SetLimit has replaced it,
-// so that removing a limit while they run cannot hang Wait.
+// A limiter caps how many goroutines of a group run an f at once. Goroutines
+// started under a limiter give their slot back to it even after SetLimit
+// has replaced it, so that removing a limit while they run cannot hang
+// Wait.
 type limiter struct {
-	n       int // the cap
-	maxIdle int // the most goroutines on the idle list
+	n int // the cap
 
 	mu      sync.Mutex
-	active  int       // goroutines that hold a slot: they run an f or are given one
+	active  int       // slots held: by goroutines, or by a Go about to start one
 	waiting []*waiter // Go calls waiting for a slot, oldest first
-	idle    []*idler  // goroutines without an f, looking for one
 	stopped bool      // the group's context is done: nobody waits any more
 
 	// spare is a waiter to reuse: a Go at the limit waits on every call.
@@ -81,24 +79,23 @@ type task struct {
 	seq int64
 }
 
-// A waiter is a Go call waiting for a slot. The goroutine that frees a slot
-// takes the waiter's task and sends true; the end of the context sends
-// false.
+// A waiter is a Go call waiting for a slot. Its wait ends with the outcome
+// sent on ready.
 type waiter struct {
 	t     task
-	ready chan bool
+	ready chan outcome
 }
 
-// An idler is a goroutine of the group without an f. A Go that finds it in
-// the idle list stores the task in t and then sets has.
-type idler struct {
-	t      task
-	has    atomic.Bool
-	index  int  // in the idle list, while on it
-	listed bool // put on the idle list by the goroutine's last leave
-}
+// outcome is how the wait of a waiter ended.
+type outcome int
 
-// running returns how many goroutines hold a slot.
+const (
+	taken   outcome = iota // a goroutine whose f returned runs the task
+	granted                // the waiter holds a slot and starts a goroutine
+	stopped                // the context ended: the task does not run
+)
+
+// running returns how many slots are held.
 func (l *limiter) running() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -116,24 +113,28 @@ func (l *limiter) enter(g *Group, t task) bool {
 	}
 	if l.active < l.n {
 		l.active++
-		l.launchLocked(g, t)
+		l.mu.Unlock()
+		go g.worker(l, t)
 		return true
 	}
 	w := l.spare.Swap(nil)
 	if w == nil {
-		w = &waiter{ready: make(chan bool, 1)}
+		w = &waiter{ready: make(chan outcome, 1)}
 	}
 	w.t = t
 	l.waiting = append(l.waiting, w)
 	l.mu.Unlock()
-	ok := <-w.ready
+	out := <-w.ready
 	w.t = task{}
 	l.spare.Store(w)
-	return ok
+	if out == granted {
+		go g.worker(l, t)
+	}
+	return out != stopped
 }
 
 // tryTake takes a slot if one is free and the context has not ended, and
-// reports whether it did. The caller then passes its task to launch.
+// reports whether it did.
 func (l *limiter) tryTake() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -144,90 +145,31 @@ func (l *limiter) tryTake() bool {
 	return true
 }
 
-// launch runs t in a slot already taken.
-func (l *limiter) launch(g *Group, t task) {
+// leave passes on the slot of a goroutine whose f has ended. If a Go waits
+// for a slot, leave takes over its task and returns it with true when
+// takeOver is set, and else grants the slot to the waiting Go; if none
+// waits, the slot is free again.
+func (l *limiter) leave(takeOver bool) (task, bool) {
 	l.mu.Lock()
-	l.launchLocked(g, t)
-}
-
-// launchLocked gives t, which holds a slot, to an idle goroutine, or else
-// starts a goroutine for it. It is called with l.mu held and unlocks it.
-func (l *limiter) launchLocked(g *Group, t task) {
-	if k := len(l.idle) - 1; k >= 0 {
-		id := l.idle[k]
-		l.idle[k] = nil
-		l.idle = l.idle[:k]
-		id.t = t
-		id.has.Store(true)
+	if len(l.waiting) == 0 {
+		l.active--
 		l.mu.Unlock()
-		return
+		return task{}, false
 	}
+	// Shift rather than reslice: the queue is as long as the number of
+	// goroutines calling Go at once, and keeps its array.
+	w := l.waiting[0]
+	k := copy(l.waiting, l.waiting[1:])
+	l.waiting[k] = nil
+	l.waiting = l.waiting[:k]
 	l.mu.Unlock()
-	go g.worker(l, t)
-}
-
-// leave gives up the slot of a goroutine whose f has ended, unless a Go
-// waits for one: then it takes the waiter's task, which keeps the slot, and
-// returns it with true. If id is not nil and no Go waits, the goroutine is
-// put on the idle list as id, and id.listed set, if the list has room.
-//
-// The list holds at most one goroutine per processor: idle goroutines
-// yield in turn while they linger, and more of them than processors would
-// only keep the goroutine that calls Go from running.
-func (l *limiter) leave(id *idler) (task, bool) {
-	l.mu.Lock()
-	if len(l.waiting) > 0 {
-		// Shift rather than reslice: the queue is as long as the
-		// number of goroutines calling Go at once, and keeps its array.
-		w := l.waiting[0]
-		k := copy(l.waiting, l.waiting[1:])
-		l.waiting[k] = nil
-		l.waiting = l.waiting[:k]
-		l.mu.Unlock()
-		t := w.t
-		w.ready <- true // w belongs to its Go call from here on
-		return t, true
+	if !takeOver {
+		w.ready <- granted
+		return task{}, false
 	}
-	l.active--
-	if id != nil {
-		id.listed = len(l.idle) < l.maxIdle
-		if id.listed {
-			id.index = len(l.idle)
-			l.idle = append(l.idle, id)
-		}
-	}
-	l.mu.Unlock()
-	return task{}, false
-}
-
-// linger waits a moment on the idle list for a Go to hand id a task, and
-// returns it with true; or takes id off the list and returns false.
-func (l *limiter) linger(id *idler) (task, bool) {
-	for range lingerYields {
-		runtime.Gosched()
-		if id.has.Load() {
-			return id.take(), true
-		}
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if id.has.Load() {
-		return id.take(), true
-	}
-	last := len(l.idle) - 1
-	l.idle[id.index] = l.idle[last]
-	l.idle[id.index].index = id.index
-	l.idle[last] = nil
-	l.idle = l.idle[:last]
-	return task{}, false
-}
-
-// take returns the task handed to id and empties id for the next one.
-func (id *idler) take() task {
-	t := id.t
-	id.t = task{}
-	id.has.Store(false)
-	return t
+	t := w.t
+	w.ready <- taken // w belongs to its Go call from here on
+	return t, true
 }
 
 // stop sends away every Go waiting for a slot, now and later: the group's
@@ -239,6 +181,6 @@ func (l *limiter) stop() {
 	l.waiting = nil
 	l.mu.Unlock()
 	for _, w := range waiting {
-		w.ready <- false
+		w.ready <- stopped
 	}
 }

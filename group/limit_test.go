@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/gopatterns/concurrency/group"
 	"github.com/gopatterns/concurrency/internal/conctest"
@@ -35,8 +36,9 @@ func goWhenBlocked(g *group.Group, f func() error) <-chan struct{} {
 	return returned
 }
 
-// TestWaitingGoRunsOnFreedGoroutine: when an f returns and a Go waits for
-// the limit, the goroutine of that f runs the waiting Go's f itself.
+// TestWaitingGoRunsOnFreedGoroutine: when a short f returns and a Go waits
+// for the limit, the goroutine of that f runs the waiting Go's f itself.
+// (In a bubble the clock stands still while f waits for release.)
 func TestWaitingGoRunsOnFreedGoroutine(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		var g group.Group
@@ -119,6 +121,75 @@ func TestSetLimitAgainWithContext(t *testing.T) {
 		}
 		if ran.Load() {
 			t.Error("f started by a Go that was waiting for the limit when ctx ended")
+		}
+	})
+}
+
+// TestWaitingGoGetsSlotAfterLongTask: after an f that took long, its
+// goroutine hands the slot to the waiting Go, whose f runs on a goroutine
+// of its own, as with errgroup.
+func TestWaitingGoGetsSlotAfterLongTask(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var g group.Group
+		g.SetLimit(1)
+		release := make(chan struct{})
+		var first, second int
+		g.Go(func() error { first = goid(); <-release; time.Sleep(time.Second); return nil })
+		returned := goWhenBlocked(&g, func() error { second = goid(); return nil })
+		close(release)
+		<-returned
+		if err := g.Wait(); err != nil {
+			t.Errorf("Wait() = %v, want nil", err)
+		}
+		if first == second {
+			t.Errorf("the waiting f ran on goroutine %d, whose f took 1s, want a goroutine of its own", second)
+		}
+	})
+}
+
+// TestGoWaitingOnReplacedLimitStopsWhenDone: a Go waiting under limit 0
+// still returns when the context ends after SetLimit replaced that limit.
+func TestGoWaitingOnReplacedLimitStopsWhenDone(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		parent, cancel := context.WithCancelCause(context.Background())
+		g, _ := group.WithContext(parent)
+		g.SetLimit(0)
+		var ran atomic.Bool
+		returned := goWhenBlocked(g, func() error { ran.Store(true); return nil })
+		g.SetLimit(1)
+		cancel(errCause)
+		<-returned
+		if err := g.Wait(); err != errCause {
+			t.Errorf("Wait() = %v, want %v", err, errCause)
+		}
+		if ran.Load() {
+			t.Error("f started by a Go that was waiting for the limit when ctx ended")
+		}
+	})
+}
+
+// TestPanicNilWithWaitingGo: with GODEBUG=panicnil=1, recover returns nil
+// for panic(nil), as after runtime.Goexit. The group still takes it for a
+// panic: the waiting Go's f runs once, and Wait re-panics.
+func TestPanicNilWithWaitingGo(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	conctest.Bubble(t, func(t *testing.T) {
+		var g group.Group
+		g.SetLimit(1)
+		release := make(chan struct{})
+		g.Go(func() error { <-release; panic(nil) })
+		var runs atomic.Int32
+		returned := goWhenBlocked(&g, func() error { runs.Add(1); return nil })
+		close(release)
+		<-returned
+		perr := mustPanicError(t, func() { g.Wait() })
+		if perr.Value != nil {
+			t.Errorf("Value = %v, want nil", perr.Value)
+		}
+		if n := runs.Load(); n != 1 {
+			t.Errorf("the waiting f ran %d times, want 1", n)
 		}
 	})
 }
