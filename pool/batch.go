@@ -17,6 +17,11 @@ type batch[T any] struct {
 	span  atomic.Uint64 // next<<32 | end: vals[next:end] are not started
 	done  uint32        // vals[:done] are counted as finished
 	fresh bool          // the worker has not yet looked for work
+
+	// wake receives one value when the sleeping worker is woken, to exit
+	// if exit is set (under the pool's mutex, before the send).
+	wake chan struct{}
+	exit bool
 }
 
 func pack(next, end uint32) uint64 { return uint64(next)<<32 | uint64(end) }

@@ -137,3 +137,42 @@ func TestStatsCounts(t *testing.T) {
 		p.Close()
 	})
 }
+
+// TestPanicNilIsAPanic: with GODEBUG=panicnil=1, recover returns nil for
+// panic(nil), as after runtime.Goexit. The pool still takes it, in work
+// and in the handler, for a panic: its worker goes on, and every value
+// runs once.
+func TestPanicNilIsAPanic(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	var done atomic.Int64
+	p := pool.New(2, func(v int) {
+		if v%10 == 3 {
+			panic(nil)
+		}
+		done.Add(1)
+	})
+	for i := range 100 {
+		p.Submit(i)
+	}
+	v := conctest.Panics(t, "", p.Wait)
+	if perr, ok := v.(*pool.PanicError); !ok || perr.Value != nil {
+		t.Fatalf("Wait panicked with %#v, want *pool.PanicError with a nil Value", v)
+	}
+	if got := done.Load(); got != 90 {
+		t.Errorf("%d values finished, want 90", got)
+	}
+	var handled atomic.Int64
+	p.SetPanicHandler(func(*pool.PanicError) { handled.Add(1); panic(nil) })
+	for i := range 100 {
+		p.Submit(i)
+	}
+	conctest.Panics(t, "", p.Close)
+	if s := p.Stats(); s.Completed != 200 || s.Panicked != 20 || s.Workers != 0 {
+		t.Errorf("Stats() = %+v, want 200 completed, 20 panicked, 0 workers", s)
+	}
+	if got := handled.Load(); got != 10 {
+		t.Errorf("handler called %d times, want 10", got)
+	}
+}

@@ -92,6 +92,13 @@ func (p *Pool[T]) hasRoom() bool {
 
 func (p *Pool[T]) push(v T) {
 	p.queue.push(v)
+	// queued is stored only as the queue reaches the lengths that idle
+	// workers wait for (see await), not on every push: a store on a
+	// cache line that another core watches costs as much as the rest
+	// of a push.
+	if n := p.queue.len(); n == 1 || n == awaitBatch {
+		p.queued.Store(int64(n))
+	}
 	p.submitted++
 }
 

@@ -19,6 +19,7 @@ func (p *Pool[T]) take(b *batch[T], fast bool) bool {
 		}
 	}
 	b.vals = p.queue.take(b.vals, k)
+	p.queued.Store(int64(p.queue.len()))
 	b.fill(p.taken, k)
 	p.taken += uint64(k)
 	return true
@@ -47,11 +48,19 @@ func (p *Pool[T]) unstarted() int {
 	return n
 }
 
-// spawnFor starts workers, while fewer than size run, for the queued values
-// and the n others that idle and starting workers will not take.
+// spawnFor wakes sleeping workers, or else starts workers while fewer than
+// size run, for the queued values and the n others that spinning, starting
+// and waking workers will not take.
 func (p *Pool[T]) spawnFor(n int) {
-	for p.queue.len()+n > p.idle+p.starting && p.workers < p.size {
-		go p.worker(p.newWorker())
+	for p.queue.len()+n > p.spinning+p.starting+p.waking {
+		switch {
+		case len(p.sleepers) > 0:
+			p.wake(false)
+		case p.workers < p.size:
+			go p.worker(p.newWorker())
+		default:
+			return
+		}
 	}
 }
 
@@ -59,7 +68,7 @@ func (p *Pool[T]) spawnFor(n int) {
 func (p *Pool[T]) newWorker() *batch[T] {
 	p.workers++
 	p.starting++
-	b := &batch[T]{fresh: true}
+	b := &batch[T]{fresh: true, wake: make(chan struct{}, 1)}
 	p.batches = append(p.batches, b)
 	return b
 }

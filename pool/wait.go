@@ -37,6 +37,7 @@ func (p *Pool[T]) Close() {
 			s.done <- ErrClosed
 		}
 		p.submitters = nil
+		p.wakeAll()
 		if p.workers == 0 {
 			close(p.exited)
 		}

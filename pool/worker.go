@@ -1,7 +1,6 @@
 package pool
 
 import (
-	"runtime"
 	"time"
 
 	"github.com/gopatterns/concurrency/internal/panics"
@@ -16,12 +15,6 @@ const (
 	// worker steals from a batch whose values have not started.
 	maxBatch  = 64
 	fastValue = time.Microsecond
-
-	// lingerYields is how many times a worker that found no work yields
-	// the processor before it exits. A submitter that is only a little
-	// slower than the workers then refills the queue for the same worker
-	// instead of paying for a new goroutine per value.
-	lingerYields = 32
 )
 
 // worker runs the values of b, then takes more from the queue or from other
@@ -37,10 +30,11 @@ func (p *Pool[T]) worker(b *batch[T]) {
 		now := time.Now()
 		fast := now.Sub(start) < time.Duration(n)*fastValue
 		start = now
-		if fast && n < maxBatch/4 {
-			// The submitters barely keep ahead: let them queue a few
-			// more values, so that the next take, one lock, gets more.
-			runtime.Gosched()
+		if fast && n < awaitBatch && p.maxSpin > 0 {
+			// The submitters barely keep ahead: give them a moment
+			// to queue a few more values, so that the next take, one
+			// lock, gets more.
+			p.await(awaitBatch)
 		}
 		if !p.next(b, fast) {
 			return
@@ -52,34 +46,27 @@ func (p *Pool[T]) worker(b *batch[T]) {
 // returns false; or until one panics, which it recovers and reports, and
 // returns true. A call of runtime.Goexit cannot be stopped and ends this
 // goroutine: a new one takes over b, so the worker count and the
-// accounting of b stay whole. One deferred call serves a run of values, not
+// accounting of b stay whole. One recovery serves a run of values, not
 // each value.
 func (p *Pool[T]) run(b *batch[T]) (panicked bool) {
-	returned := false
-	defer func() {
-		if returned {
-			return
+	perr := panics.Call(func() {
+		for i, ok := b.claim(); ok; i, ok = b.claim() {
+			p.work(b.vals[i])
+			if p.waiting.Load() {
+				p.finishUpTo(b, uint32(i+1))
+			}
 		}
-		if v := recover(); v != nil {
-			p.report(b, panics.New(v))
-			panicked = true
-			return
-		}
-		go p.worker(b)
-	}()
-	for i, ok := b.claim(); ok; i, ok = b.claim() {
-		p.work(b.vals[i])
-		if p.waiting.Load() {
-			p.finishUpTo(b, uint32(i+1))
-		}
+	}, func() { go p.worker(b) })
+	if perr != nil {
+		p.report(b, perr)
+		return true
 	}
-	returned = true
 	return false
 }
 
 // report hands a recovered panic to the handler, or keeps the first one for
 // Wait or Close to re-raise. A panic in the handler is kept the same way;
-// a runtime.Goexit in it hands b over to a new goroutine, as in runOne.
+// a runtime.Goexit in it hands b over to a new goroutine, as in run.
 func (p *Pool[T]) report(b *batch[T], e *PanicError) {
 	p.mu.Lock()
 	p.panicked++
@@ -91,21 +78,11 @@ func (p *Pool[T]) report(b *batch[T], e *PanicError) {
 	if h == nil {
 		return
 	}
-	returned := false
-	defer func() {
-		if returned {
-			return
-		}
-		if v := recover(); v != nil {
-			p.mu.Lock()
-			p.keep(panics.New(v))
-			p.mu.Unlock()
-			return
-		}
-		go p.worker(b)
-	}()
-	h(e)
-	returned = true
+	if perr := panics.Call(func() { h(e) }, func() { go p.worker(b) }); perr != nil {
+		p.mu.Lock()
+		p.keep(perr)
+		p.mu.Unlock()
+	}
 }
 
 // keep records e for Wait or Close to re-raise, unless one is kept already.
@@ -125,7 +102,7 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 	}
 	p.finish(b, b.end())
 	clear(b.vals)
-	for lingered := false; ; lingered = true {
+	for spun, exit := false, false; ; {
 		if p.workers > p.size {
 			break // surplus after Resize
 		}
@@ -134,20 +111,25 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 			p.mu.Unlock()
 			return true
 		}
-		if p.closed || lingered {
+		if p.closed || exit {
 			break
 		}
-		p.idle++
-		p.admit() // an idle worker is room for a hand-off
-		p.mu.Unlock()
-		for range lingerYields {
-			runtime.Gosched()
+		if !spun && p.spinning < p.maxSpin {
+			p.spin()
+			spun = true
+			continue
 		}
-		p.mu.Lock()
-		p.idle--
+		if p.lastAwake() {
+			break
+		}
+		exit = p.sleep(b)
+		spun = false
 	}
 	p.workers--
 	p.unregister(b)
+	if p.workers == len(p.sleepers) {
+		p.wakeAll() // no worker is left awake to wake them
+	}
 	p.admit() // a worker fewer may be room below the limit
 	if p.workers == 0 {
 		p.queue.shrink() // idle: a burst is over
