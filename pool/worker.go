@@ -125,6 +125,13 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 		exit = p.sleep(b)
 		spun = false
 	}
+	p.leave(b)
+	p.mu.Unlock()
+	return false
+}
+
+// leave counts out the worker of b, which exits. The caller holds p.mu.
+func (p *Pool[T]) leave(b *batch[T]) {
 	p.workers--
 	p.unregister(b)
 	if p.workers == len(p.sleepers) {
@@ -137,6 +144,4 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 			close(p.exited)
 		}
 	}
-	p.mu.Unlock()
-	return false
 }
