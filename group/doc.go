@@ -15,6 +15,9 @@
 //     not run.
 //   - JoinErrors makes Wait return every error, joined in the order of the Go
 //     calls.
+//   - Under a limit, a goroutine whose short function returned runs the
+//     function of a waiting Go itself, which saves starting a goroutine (see
+//     Group.SetLimit).
 //
 // Results collects one value per task in the order of the Go calls. Map and
 // ForEach apply a function to every element of a slice with a bounded number
