@@ -33,10 +33,9 @@ const maxChunk = 512
 // like an error; Map re-panics with it after every goroutine has returned,
 // even for a panic(nil), which recover sees as nil under
 // GODEBUG=panicnil=1. A call of runtime.Goexit in f fails Map with
-// ErrGoexit. Map starts
-// min(limit, len(items)) goroutines, each calling f in turn on ranges of
-// elements it claims, and joins them before it returns. It panics if f is
-// nil.
+// ErrGoexit. Map starts min(limit, len(items)) goroutines, each calling f
+// in turn on ranges of elements it claims, and joins them before it
+// returns. It panics if f is nil.
 func Map[T, R any](ctx context.Context, items []T, limit int, f func(context.Context, T) (R, error)) ([]R, error) {
 	if f == nil {
 		panic("group: Map with nil function")
