@@ -3,6 +3,8 @@ package cancel
 import (
 	"context"
 	"sync/atomic"
+
+	"github.com/gopatterns/concurrency/internal/panics"
 )
 
 // Do calls f on a new goroutine and returns f's results, or returns the zero
@@ -20,9 +22,11 @@ import (
 // A panic in f while Do waits is re-raised in Do's caller as a *PanicError
 // carrying f's stack, and a runtime.Goexit in f makes Do's caller call
 // runtime.Goexit. A panic in f after Do has returned has nobody to go to: it
-// is re-raised on f's goroutine and crashes the program, as it would if f
-// had been started with a go statement. Dropping it instead would hide a
-// bug that a bare goroutine makes plain.
+// is re-raised as a *PanicError on f's goroutine and crashes the program,
+// printing f's value and stack, as it would if f had been started with a go
+// statement. Dropping it instead would hide a bug that a bare goroutine
+// makes plain. A panic(nil), which recover sees as nil under
+// GODEBUG=panicnil=1, is a panic all the same, with a nil Value.
 //
 // Do panics if f is nil.
 func Do[T any](ctx context.Context, f func() (T, error)) (T, error) {
@@ -65,28 +69,32 @@ type call[T any] struct {
 	out   outcome[T]    // written by f's goroutine, read by Do after ended
 }
 
+// run calls f and hands its outcome to Do. A panic is recovered by
+// panics.Call while f's frames are still on the stack; after runtime.Goexit
+// Call does not return, and the outcome is handed over as the goroutine
+// exits.
 func (c *call[T]) run() {
-	defer c.finish()
-	c.out.val, c.out.err = c.f()
-	c.out.returned = true
+	c.out.panic = panics.Call(func() {
+		c.out.val, c.out.err = c.f()
+		c.out.returned = true
+	}, func() {
+		c.out.goexit = true
+		c.finish()
+	})
+	c.finish()
 }
 
-// finish hands f's outcome to Do's caller if it still waits. It is deferred
-// by run so that it can recover a panic while f's frames are still on the
-// stack.
+// finish hands f's outcome to Do's caller if it still waits.
 func (c *call[T]) finish() {
-	var v any
-	if !c.out.returned {
-		v = recover()
-		c.out.recovered(v)
-	}
 	if c.state.CompareAndSwap(waiting, ended) {
 		close(c.ended)
 		return
 	}
-	if v != nil {
-		// Do has returned: crash with the original value, from the
-		// panicking goroutine, rather than lose the panic.
-		panic(v)
+	if c.out.panic != nil {
+		// Do has returned: crash rather than lose the panic. The
+		// *PanicError, not its Value, so that the crash shows where f
+		// panicked, and a panic(nil) under GODEBUG=panicnil=1 still
+		// crashes: its Stack was taken in f's frames, which are gone now.
+		panic(c.out.panic)
 	}
 }

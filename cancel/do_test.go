@@ -157,6 +157,26 @@ func TestDoPanic(t *testing.T) {
 	}
 }
 
+func panicNil() (int, error) { panic(nil) }
+
+// TestDoPanicNil: with GODEBUG=panicnil=1, recover returns nil for
+// panic(nil), as after runtime.Goexit. Do still takes it for a panic and
+// re-raises it in its caller, while runtime.Goexit still ends the caller.
+func TestDoPanicNil(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	v := conctest.Panics(t, "panic: <nil>", func() { Do(t.Context(), panicNil) })
+	perr, ok := v.(*PanicError)
+	if !ok || perr.Value != nil {
+		t.Fatalf("Do panicked with %#v, want *PanicError with a nil Value", v)
+	}
+	if !strings.Contains(string(perr.Stack), "panicNil") {
+		t.Errorf("PanicError.Stack does not name the panicking function:\n%s", perr.Stack)
+	}
+	TestDoGoexit(t)
+}
+
 // runtime.Goexit in f (t.FailNow, say) ends Do's caller as it would have
 // had f been called directly, instead of leaving Do waiting for ever.
 func TestDoGoexit(t *testing.T) {
@@ -198,29 +218,41 @@ func TestDoNil(t *testing.T) {
 }
 
 // A panic in f after Do returned has nobody to go to: it must crash the
-// program, as a bare goroutine would. The crash runs in a child process.
+// program, as a bare goroutine would, even a panic(nil) that recover sees as
+// nil under GODEBUG=panicnil=1. The crash runs in a child process; a Go
+// program that dies of a panic exits with status 2, a failed test with 1.
 func TestDoLatePanicCrashes(t *testing.T) {
-	if os.Getenv("CANCEL_LATE_PANIC") == "1" {
-		latePanic(t)
+	if v, ok := os.LookupEnv("CANCEL_LATE_PANIC"); ok {
+		latePanic(t, map[string]any{"late": "late", "nil": nil}[v])
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestDoLatePanicCrashes$")
-	cmd.Env = append(os.Environ(), "CANCEL_LATE_PANIC=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("child exited cleanly, want a crash; output:\n%s", out)
-	}
-	for _, want := range []string{"panic: late", "latePanic"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("crash output lacks %q:\n%s", want, out)
+	for _, tc := range []struct {
+		value string   // what f panics with: "late" or "nil"
+		env   []string // added to the child's environment
+		want  []string // in the crash output
+	}{
+		{"late", nil, []string{"panic: late", "latePanic"}},
+		{"nil", []string{"GODEBUG=panicnil=1"}, []string{"panic: panic: <nil>", "latePanic"}},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestDoLatePanicCrashes$", "-test.count=1")
+		cmd.Env = append(append(os.Environ(), tc.env...), "CANCEL_LATE_PANIC="+tc.value)
+		out, err := cmd.CombinedOutput()
+		if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 2 {
+			t.Errorf("panic(%s): child exited with %v, want a crash (exit status 2); output:\n%s", tc.value, err, out)
+			continue
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("panic(%s): crash output lacks %q:\n%s", tc.value, want, out)
+			}
 		}
 	}
 }
 
-// latePanic makes f panic after Do has given up on it, then waits in a
-// bubble: time stands still while f's goroutine runs, so the crash comes
+// latePanic makes f panic with v after Do has given up on it, then waits in
+// a bubble: time stands still while f's goroutine runs, so the crash comes
 // before the wait ends.
-func latePanic(t *testing.T) {
+func latePanic(t *testing.T, v any) {
 	conctest.Bubble(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(t.Context())
 		started, release := make(chan struct{}), make(chan struct{})
@@ -231,7 +263,7 @@ func latePanic(t *testing.T) {
 		_, err := Do(ctx, func() (int, error) {
 			close(started)
 			<-release
-			panic("late")
+			panic(v)
 		})
 		if err != errStop {
 			t.Errorf("Do() = %v, want %v", err, errStop)

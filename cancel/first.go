@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/gopatterns/concurrency/internal/panics"
 )
 
 // ErrNoFunctions is returned by [First] when it is given no functions.
@@ -30,7 +32,9 @@ var (
 // A panic in a function cancels the others at once, and First re-raises it
 // in its caller as a *PanicError once every function has returned, even if
 // another function succeeded: a panic is never traded for a result. If
-// several panic, the first to be recovered is raised. Likewise a
+// several panic, the first to be recovered is raised. A panic(nil), which
+// recover sees as nil under GODEBUG=panicnil=1, is a panic all the same,
+// with a nil Value. Likewise a
 // runtime.Goexit in a function cancels the others and makes First's caller
 // call runtime.Goexit once all have returned.
 //
@@ -75,20 +79,24 @@ type race[T any] struct {
 	errs []error    // errs[i] is the error of fs[i]
 }
 
+// run calls fs[i] and reports how it ended. A panic is recovered by
+// panics.Call while f's frames are still on the stack; after runtime.Goexit
+// Call does not return, and the report is made as the goroutine exits.
 func (r *race[T]) run(ctx context.Context, i int, f func(context.Context) (T, error)) {
 	var o outcome[T]
-	defer r.finish(i, &o)
-	o.val, o.err = f(ctx)
-	o.returned = true
+	o.panic = panics.Call(func() {
+		o.val, o.err = f(ctx)
+		o.returned = true
+	}, func() {
+		o.goexit = true
+		r.finish(i, &o)
+	})
+	r.finish(i, &o)
 }
 
-// finish records how fs[i] ended. It is deferred by run so that it can
-// recover a panic while f's frames are still on the stack.
+// finish records how fs[i] ended.
 func (r *race[T]) finish(i int, o *outcome[T]) {
 	defer r.wg.Done()
-	if !o.returned {
-		o.recovered(recover())
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -172,6 +173,45 @@ func TestFirstPanic(t *testing.T) {
 			t.Errorf("cause seen by the other function = %v, want the *PanicError", cause)
 		}
 	})
+}
+
+// TestFirstPanicNil: with GODEBUG=panicnil=1, recover returns nil for
+// panic(nil), as after runtime.Goexit. First still takes it for a panic: it
+// cancels the others with it and re-raises it once all have returned, while
+// runtime.Goexit still ends First's caller.
+func TestFirstPanicNil(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	conctest.Bubble(t, func(t *testing.T) {
+		var cause error
+		var returned atomic.Int32
+		wait := func(ctx context.Context) (int, error) {
+			defer returned.Add(1)
+			<-ctx.Done()
+			cause = context.Cause(ctx)
+			return 0, ctx.Err()
+		}
+		panicky := func(context.Context) (int, error) {
+			defer returned.Add(1)
+			return panicNil()
+		}
+		v := conctest.Panics(t, "panic: <nil>", func() { First(t.Context(), wait, panicky) })
+		perr, ok := v.(*PanicError)
+		if !ok || perr.Value != nil {
+			t.Fatalf("First panicked with %#v, want *PanicError with a nil Value", v)
+		}
+		if !strings.Contains(string(perr.Stack), "panicNil") {
+			t.Errorf("PanicError.Stack does not name the panicking function:\n%s", perr.Stack)
+		}
+		if n := returned.Load(); n != 2 {
+			t.Errorf("%d functions had returned when First panicked, want 2", n)
+		}
+		if cause != perr {
+			t.Errorf("cause seen by the other function = %v, want the *PanicError", cause)
+		}
+	})
+	TestFirstGoexit(t)
 }
 
 func TestFirstGoexit(t *testing.T) {

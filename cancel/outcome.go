@@ -15,25 +15,15 @@ import (
 type PanicError = panics.Error
 
 // outcome is how one call of a user function ended: it returned, it
-// panicked, or it called runtime.Goexit.
+// panicked, or it called runtime.Goexit. Both Do and First tell the last two
+// apart with panics.Call, not by a nil from recover: under
+// GODEBUG=panicnil=1 recover returns nil for panic(nil) too.
 type outcome[T any] struct {
 	val      T
 	err      error
 	returned bool        // f returned normally; val and err are its results
 	panic    *PanicError // f panicked
 	goexit   bool        // f called runtime.Goexit
-}
-
-// recovered records why f did not return, from the value recover gave. A nil
-// value means runtime.Goexit: since Go 1.21, panic(nil) panics with a
-// *runtime.PanicNilError. It must be called from the deferred function that
-// called recover, while f's frames are still on the stack.
-func (o *outcome[T]) recovered(v any) {
-	if v == nil {
-		o.goexit = true
-		return
-	}
-	o.panic = panics.New(v)
 }
 
 // unpack returns f's results in the caller, or re-raises there how f ended:

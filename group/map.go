@@ -30,11 +30,12 @@ const maxChunk = 512
 // once, without calling f.
 //
 // A panic in f is recovered into a *PanicError, which stops the other calls
-// like an error; Map re-panics with it after every goroutine has returned.
-// A call of runtime.Goexit in f fails Map with ErrGoexit. Map starts
-// min(limit, len(items)) goroutines, each calling f in turn on ranges of
-// elements it claims, and joins them before it returns. It panics if f is
-// nil.
+// like an error; Map re-panics with it after every goroutine has returned,
+// even for a panic(nil), which recover sees as nil under
+// GODEBUG=panicnil=1. A call of runtime.Goexit in f fails Map with
+// ErrGoexit. Map starts min(limit, len(items)) goroutines, each calling f
+// in turn on ranges of elements it claims, and joins them before it
+// returns. It panics if f is nil.
 func Map[T, R any](ctx context.Context, items []T, limit int, f func(context.Context, T) (R, error)) ([]R, error) {
 	if f == nil {
 		panic("group: Map with nil function")
@@ -133,19 +134,23 @@ func (m *mapper[T, R]) run() {
 }
 
 // work calls f on ranges of elements until none is left or m.ctx is done.
+// A panic of f is recovered once per worker, not per call of f: it ends
+// the worker. panics.Call tells it from runtime.Goexit, which recover alone
+// cannot do under GODEBUG=panicnil=1, where it returns nil for panic(nil).
 func (m *mapper[T, R]) work() {
 	defer m.wg.Done()
-	returned := false
-	defer func() {
-		if !returned {
-			m.recovered(recover())
-		}
-	}()
+	if perr := panics.Call(m.loop, m.goexit); perr != nil {
+		m.panicked(perr)
+	}
+}
+
+// loop is the body of work.
+func (m *mapper[T, R]) loop() {
 	ctx, f, halt := m.ctx, m.f, &m.halt
 	for {
 		lo, hi := m.claim()
 		if lo >= hi {
-			break
+			return
 		}
 		if ctx.Err() != nil {
 			// The AfterFunc has not run yet (it may wait for this
@@ -158,19 +163,16 @@ func (m *mapper[T, R]) work() {
 			// failed no call of f starts, not just no chunk.
 			if halt.Load() {
 				m.stopped.Store(true)
-				returned = true
 				return
 			}
 			v, err := f(ctx, items[i])
 			if err != nil {
 				m.fail(err)
-				returned = true
 				return
 			}
 			out[i] = v
 		}
 	}
-	returned = true
 }
 
 // claim takes the next range [lo, hi) of indices; lo >= hi when none is
@@ -200,14 +202,13 @@ func (m *mapper[T, R]) fail(err error) {
 	}
 }
 
-// recovered records how a call of f that did not return ended: v is what it
-// panicked with, or nil for runtime.Goexit.
-func (m *mapper[T, R]) recovered(v any) {
-	if v == nil {
-		m.fail(ErrGoexit)
-		return
-	}
-	perr := panics.New(v)
+// goexit records that a call of f called runtime.Goexit. It runs as the
+// worker's goroutine exits, before the worker is counted done.
+func (m *mapper[T, R]) goexit() { m.fail(ErrGoexit) }
+
+// panicked records perr, a panic recovered from a call of f, if it is the
+// first, and stops the other workers.
+func (m *mapper[T, R]) panicked(perr *PanicError) {
 	m.mu.Lock()
 	if m.perr == nil {
 		m.perr = perr

@@ -212,6 +212,65 @@ func TestMapGoexit(t *testing.T) {
 	}
 }
 
+func panicNil() error { panic(nil) }
+
+// TestMapPanicNil: with GODEBUG=panicnil=1, recover returns nil for
+// panic(nil), as after runtime.Goexit. Map and ForEach still take it for a
+// panic: they stop the other calls and re-panic once every call has
+// returned, while runtime.Goexit still fails them with ErrGoexit.
+func TestMapPanicNil(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	conctest.Bubble(t, func(t *testing.T) {
+		var othersStarted, othersReturned atomic.Int64
+		allStarted := make(chan struct{})
+		items := []int{0, 1, 2, 3}
+		causes := make([]error, len(items))
+		perr := mustPanicError(t, func() {
+			group.Map(context.Background(), items, len(items), func(ctx context.Context, v int) (int, error) {
+				if v == 2 {
+					<-allStarted
+					return 0, panicNil()
+				}
+				if othersStarted.Add(1) == 3 {
+					close(allStarted)
+				}
+				<-ctx.Done()
+				causes[v] = context.Cause(ctx)
+				time.Sleep(time.Second) // Map must wait for this
+				othersReturned.Add(1)
+				return v, nil
+			})
+		})
+		if perr.Value != nil {
+			t.Errorf("Value = %v, want nil", perr.Value)
+		}
+		if !strings.Contains(string(perr.Stack), "panicNil") {
+			t.Errorf("Stack does not name the panicking function:\n%s", perr.Stack)
+		}
+		if n := othersReturned.Load(); n != 3 {
+			t.Errorf("Map re-panicked after %d of 3 other calls returned", n)
+		}
+		for _, v := range []int{0, 1, 3} {
+			if causes[v] != perr {
+				t.Errorf("cause seen by call %d = %v, want the *PanicError", v, causes[v])
+			}
+		}
+	})
+	var calls atomic.Int64
+	perr := mustPanicError(t, func() {
+		group.ForEach(context.Background(), make([]int, 100), 1, func(context.Context, int) error {
+			calls.Add(1)
+			return panicNil()
+		})
+	})
+	if perr.Value != nil || calls.Load() != 1 {
+		t.Errorf("ForEach panicked with Value %v after %d calls, want nil after 1", perr.Value, calls.Load())
+	}
+	TestMapGoexit(t)
+}
+
 func TestMapStopsSoonAfterParentDone(t *testing.T) {
 	items := make([]int, 100_000)
 	for i := range items {
