@@ -82,7 +82,7 @@ func (k *Keyed[K]) Allow(key K) bool {
 		return false
 	}
 	s, h, now := k.lock(key)
-	ok := s.get(k, h, key, now).allow(now, 1, &k.lim)
+	ok := s.t.slots[s.get(k, h, key, now)].allow(now, 1, &k.lim)
 	s.mu.Unlock()
 	return ok
 }
@@ -104,7 +104,10 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 		return fmt.Errorf("%w: zero Keyed", ErrNeverAllowed)
 	}
 	s, h, now := k.lock(key)
-	delay, r, err := s.get(k, h, key, now).reserve(now, 1, &k.lim, maxWait(ctx))
+	i := s.get(k, h, key, now)
+	b := s.t.bucket(i)
+	delay, r, err := b.reserve(now, 1, &k.lim, maxWait(ctx))
+	s.t.setBucket(i, b)
 	s.mu.Unlock()
 	if err != nil || delay <= 0 {
 		return err
@@ -113,8 +116,10 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 		// Should SetMaxKeys have evicted the key meanwhile, its new bucket
 		// gets the token, capped at burst as always.
 		s, h, now := k.lock(key)
-		if b := s.t.find(h, key); b != nil {
+		if i, ok := s.t.find(h, key); ok {
+			b := s.t.bucket(i)
 			b.unreserve(now, r, &k.lim)
+			s.t.setBucket(i, b)
 		}
 		s.mu.Unlock()
 		return err
@@ -200,8 +205,7 @@ func (k *Keyed[K]) reshard(active int) {
 	for _, t := range old {
 		for i, h := range t.hs {
 			if h != 0 {
-				s := &t.slots[i]
-				k.shards[shardOf(h, int64(active))].t.add(h, s.key, s.b)
+				k.shards[shardOf(h, int64(active))].t.add(h, t.slots[i].key, t.bucket(uint64(i)))
 			}
 		}
 	}

@@ -17,11 +17,12 @@ type keyedShard[K comparable] struct {
 	_       [16]byte
 }
 
-// get returns the bucket of key, whose hash is h, adding a full one if key
-// has none. The caller holds s.mu; the pointer is valid until it unlocks.
-func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) *bucket {
-	if b := s.t.find(h, key); b != nil {
-		return b
+// get returns the slot of key, whose hash is h, adding one with a full
+// bucket if key has none. The caller holds s.mu; the slot is valid until it
+// unlocks.
+func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) uint64 {
+	if i, ok := s.t.find(h, key); ok {
+		return i
 	}
 	if s.t.n >= s.sweepAt {
 		s.sweep(k, now)
@@ -29,13 +30,13 @@ func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) *bucket {
 	for s.max > 0 && s.t.n >= s.max {
 		s.evict(k, now)
 	}
-	return s.t.add(h, key, bucket{tokens: k.lim.burst, last: now, due: noDue, owed: noDue})
+	return s.t.add(h, key, bucket{level: level{tokens: k.lim.burst, last: now}, due: noDue, owed: noDue})
 }
 
 // sweep forgets every full bucket, and schedules the next sweep for when
 // the shard has doubled, so that sweeping costs O(1) per key added.
 func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
-	s.t.sweep(func(b *bucket) bool { return b.full(now, &k.lim) })
+	s.t.sweep(func(b bucket) bool { return b.full(now, &k.lim) })
 	s.sweepAt = max(2*s.t.n, minSweep)
 }
 
@@ -46,7 +47,7 @@ func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
 func (s *keyedShard[K]) evict(k *Keyed[K], now int64) {
 	victim, most := uint64(0), 0.0
 	found := false
-	s.t.sample(evictSample, func(i uint64, b *bucket) bool {
+	s.t.sample(evictSample, func(i uint64, b bucket) bool {
 		if b.full(now, &k.lim) {
 			victim, found = i, true
 			return false
