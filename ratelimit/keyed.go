@@ -203,8 +203,9 @@ func (k *Keyed[K]) reshard(active int) {
 	}
 	k.active.Store(int64(active))
 	for _, t := range old {
-		for i, h := range t.hs {
-			if h != 0 {
+		for i, tag := range t.tags {
+			if tag != 0 {
+				h := t.rest[i].h
 				k.shards[shardOf(h, int64(active))].t.add(h, t.slots[i].key, t.bucket(uint64(i)))
 			}
 		}

@@ -85,7 +85,7 @@ func TestKeyedTableRemoveWraps(t *testing.T) {
 // removes victim and checks that every other key is still found.
 func removeOne(t *testing.T, homes []uint64, victim int) {
 	t.Helper()
-	hash := func(key int) uint64 { return homes[key]<<1 | uint64(key)<<8 }
+	hash := func(key int) uint64 { return homes[key] | uint64(key)<<8 }
 	var tb keyedTable[int]
 	for key := range homes {
 		tb.add(hash(key), key, keyBucket(key))
@@ -94,7 +94,7 @@ func removeOne(t *testing.T, homes []uint64, victim int) {
 		t.Fatalf("table has %d slots, want %d", len(tb.slots), minTable)
 	}
 	for i := range tb.slots {
-		if tb.hs[i] != 0 && tb.slots[i].key == victim {
+		if tb.tags[i] != 0 && tb.slots[i].key == victim {
 			tb.remove(uint64(i))
 		}
 	}
