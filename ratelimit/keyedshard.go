@@ -24,6 +24,14 @@ func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) uint64 {
 	if i, ok := s.t.find(h, key); ok {
 		return i
 	}
+	return s.add(k, h, key, now)
+}
+
+// add adds key, whose hash is h, with a full bucket, and returns its slot.
+// It first sweeps out full buckets if the shard has doubled since its last
+// sweep, and evicts keys to keep within its bound. The caller holds s.mu;
+// the slot is valid until it unlocks.
+func (s *keyedShard[K]) add(k *Keyed[K], h uint64, key K, now int64) uint64 {
 	if s.t.n >= s.sweepAt {
 		s.sweep(k, now)
 	}
