@@ -8,13 +8,16 @@ const minSweep = 64
 // evictSample is how many keys a full shard looks at to choose one to evict.
 const evictSample = 8
 
-// A keyedShard is one locked part of a Keyed's buckets.
+// A keyedShard is one locked part of a Keyed's buckets. It fills two cache
+// lines of its own, so that shards used on different processors never share
+// a line, and an Allow reads only the first: the lock, and where the tags
+// and slots are.
 type keyedShard[K comparable] struct {
 	mu      sync.Mutex
 	t       keyedTable[K]
 	max     int // most keys held; 0 means no bound
 	sweepAt int // size at which the next sweep runs
-	_       [16]byte
+	_       [24]byte
 }
 
 // get returns the slot of key, whose hash is h, adding one with a full

@@ -4,7 +4,21 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
+
+// TestKeyedShardSize checks that a shard fills two cache lines exactly, so
+// that no two shards share one, and that what Allow reads of it lies in
+// the first.
+func TestKeyedShardSize(t *testing.T) {
+	var s keyedShard[string]
+	if size := unsafe.Sizeof(s); size != 128 {
+		t.Errorf("keyedShard is %d bytes, want 128", size)
+	}
+	if end := unsafe.Offsetof(s.t) + unsafe.Offsetof(s.t.slots) + unsafe.Sizeof(s.t.slots); end > 64 {
+		t.Errorf("the lock, tags and slots of a keyedShard end at byte %d, want <= 64", end)
+	}
+}
 
 // TestShardOf checks that shardOf maps every hash to one of n shards, from
 // the first for the smallest hash to the last for the largest, and spreads
