@@ -3,9 +3,54 @@ package ratelimit
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"unsafe"
+
+	"github.com/gopatterns/concurrency/internal/conctest"
 )
+
+// TestKeyedAllowWhileResharding calls Allow while SetMaxKeys moves the keys
+// between one shard and all of them, in a bubble whose time stands still:
+// each key must allow exactly burst events, as an Allow that used a shard
+// its key has left would find no bucket and start a fresh one.
+func TestKeyedAllowWhileResharding(t *testing.T) {
+	conctest.WithProcs(t, func(t *testing.T) {
+		conctest.Bubble(t, func(t *testing.T) {
+			const burst, keys = 5, 50
+			k := NewKeyed[int](1, burst)
+			var counts [keys]atomic.Int64
+			var stop atomic.Bool
+			var resharder, users sync.WaitGroup
+			resharder.Go(func() {
+				// SetMaxKeys(64) uses one shard, SetMaxKeys(0) all of them.
+				for i := 0; !stop.Load(); i++ {
+					k.SetMaxKeys(64 * (i % 2))
+					runtime.Gosched()
+				}
+			})
+			for g := range 4 {
+				users.Go(func() {
+					for i := range 20_000 {
+						if key := (i + 13*g) % keys; k.Allow(key) {
+							counts[key].Add(1)
+						}
+					}
+				})
+			}
+			users.Wait()
+			stop.Store(true)
+			resharder.Wait()
+			for key := range counts {
+				if n := counts[key].Load(); n != burst {
+					t.Errorf("key %d: %d events allowed, want %d", key, n, burst)
+				}
+			}
+		})
+	})
+}
 
 // TestKeyedShardSize checks that a shard fills two cache lines exactly, so
 // that no two shards share one, and that what Allow reads of it lies in
