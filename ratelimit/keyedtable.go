@@ -9,16 +9,18 @@ const minTable = 16
 // probing slows down as a table fills, but a probe scans one-byte tags,
 // dozens to a cache line, and reads a slot only when its tag matches; so
 // the table can be fuller, and smaller, than one that reads every slot it
-// passes.
+// passes. Not much fuller, though: a removal moves back the rest of its
+// probe run, which grows quickly with the load, and a flood of new keys
+// under SetMaxKeys removes a key for each one it adds.
 const (
-	maxLoadNum = 7
-	maxLoadDen = 8
+	maxLoadNum = 13
+	maxLoadDen = 16
 )
 
 // A keyedTable maps keys to buckets for one shard of a Keyed. It is an
 // open-addressing hash table with linear probing, keyed by the 64-bit hash
 // Keyed computes anyway to choose the shard. It grows by half, not by
-// doubling, to any number of slots, so that it stays between 58% and 88%
+// doubling, to any number of slots, so that it stays between 54% and 81%
 // full and its slots take less of the cache. Each slot is spread over three
 // arrays, so that an Allow touches little memory: a byte of the hash, the
 // tag, which a probe scans, 64 to a cache line, so that the tags of every
@@ -130,14 +132,15 @@ func (t *keyedTable[K]) resize(n int) {
 }
 
 // remove empties slot i, moving later slots of the same probe run back so
-// that no lookup stops early (backward-shift deletion, no tombstones).
+// that no lookup stops early (backward-shift deletion, no tombstones). Only
+// the last slot moved from is cleared: the others are overwritten.
 func (t *keyedTable[K]) remove(i uint64) {
 	t.n--
 	for j := i; ; {
-		t.tags[i], t.slots[i], t.rest[i] = 0, keyedSlot[K]{}, keyedRest{}
 		for {
 			j = t.next(j)
 			if t.tags[j] == 0 {
+				t.tags[i], t.slots[i], t.rest[i] = 0, keyedSlot[K]{}, keyedRest{}
 				return
 			}
 			// Slot j may move to i only if its home is not in (i, j],

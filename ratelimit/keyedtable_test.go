@@ -127,8 +127,8 @@ func removeOne(t *testing.T, size int, homes []uint64, victim int) {
 }
 
 // TestKeyedTableGrowsByHalf checks that a table grows by half when it is
-// 7/8 full, and that a sweep leaves it as full as a table that has just
-// grown, 7/12.
+// full to the most load, and that a sweep leaves it as full as a table that
+// has just grown, 2/3 of that.
 func TestKeyedTableGrowsByHalf(t *testing.T) {
 	var tb keyedTable[int]
 	size := 0
@@ -138,14 +138,14 @@ func TestKeyedTableGrowsByHalf(t *testing.T) {
 				t.Fatalf("after %d keys: grew from %d to %d slots, want %d", key, size, n, want)
 			}
 			if size > 0 && key*maxLoadDen <= size*maxLoadNum {
-				t.Fatalf("grew from %d slots at %d keys, before they were 7/8 full", size, key)
+				t.Fatalf("grew from %d slots at %d keys, before they were %d/%d full", size, key, maxLoadNum, maxLoadDen)
 			}
 			size = n
 		}
 		tb.add(uint64(key)*0x9E3779B97F4A7C15, key, keyBucket(key))
 	}
 	tb.sweep(func(b bucket) bool { return int(b.tokens)%4 != 0 })
-	if want := (250*12 + 6) / 7; tb.n != 250 || len(tb.tags) != want {
+	if want := (250*3*maxLoadDen + 2*maxLoadNum - 1) / (2 * maxLoadNum); tb.n != 250 || len(tb.tags) != want {
 		t.Errorf("after a sweep: %d keys in %d slots, want 250 in %d", tb.n, len(tb.tags), want)
 	}
 }
