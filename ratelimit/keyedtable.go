@@ -5,23 +5,9 @@ import "math/rand/v2"
 // minTable is the smallest number of slots a keyedTable has.
 const minTable = 16
 
-// A keyedTable holds at most maxLoadNum/maxLoadDen keys per slot. Linear
-// probing slows down as a table fills, but a probe scans one-byte tags,
-// dozens to a cache line, and reads a slot only when its tag matches; so
-// the table can be fuller, and smaller, than one that reads every slot it
-// passes. Not much fuller, though: a removal moves back the rest of its
-// probe run, which grows quickly with the load, and a flood of new keys
-// under SetMaxKeys removes a key for each one it adds.
-const (
-	maxLoadNum = 13
-	maxLoadDen = 16
-)
-
 // A keyedTable maps keys to buckets for one shard of a Keyed. It is an
 // open-addressing hash table with linear probing, keyed by the 64-bit hash
-// Keyed computes anyway to choose the shard. It grows by half, not by
-// doubling, to any number of slots, so that it stays between 54% and 81%
-// full and its slots take less of the cache. Each slot is spread over three
+// Keyed computes anyway to choose the shard. Each slot is spread over three
 // arrays, so that an Allow touches little memory: a byte of the hash, the
 // tag, which a probe scans, 64 to a cache line, so that the tags of every
 // shard stay cached; the keys with their buckets' levels, of which a probe
@@ -30,7 +16,7 @@ const (
 // safe for concurrent use; the shard's lock guards it.
 type keyedTable[K comparable] struct {
 	tags  []uint8        // tags[i] is slot i's tag, never 0, or 0 if it is empty
-	slots []keyedSlot[K] // as long as tags: at least minTable, or 0
+	slots []keyedSlot[K] // as long as tags: a power of 2, or 0
 	rest  []keyedRest    // as long as tags
 	n     int            // slots in use
 }
@@ -55,27 +41,14 @@ func tagOf(h uint64) uint8 {
 	return max(uint8(h>>32), 1)
 }
 
-// home returns the slot where the probe for a key with hash h starts. It
-// scales the low 32 bits of h to [0, len(t.tags)) with a multiplication.
-func (t *keyedTable[K]) home(h uint64) uint64 {
-	return uint64(uint32(h)) * uint64(len(t.tags)) >> 32
-}
-
-// next returns the slot after i, wrapping around at the end.
-func (t *keyedTable[K]) next(i uint64) uint64 {
-	if i++; i == uint64(len(t.tags)) {
-		return 0
-	}
-	return i
-}
-
 // find returns the slot of key, whose hash is h, and whether key is in t.
 func (t *keyedTable[K]) find(h uint64, key K) (uint64, bool) {
 	if len(t.tags) == 0 {
 		return 0, false
 	}
 	tag := tagOf(h)
-	for i := t.home(h); ; i = t.next(i) {
+	mask := uint64(len(t.tags) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
 		switch t.tags[i] {
 		case tag:
 			if t.slots[i].key == key {
@@ -101,8 +74,8 @@ func (t *keyedTable[K]) setBucket(i uint64, b bucket) {
 // add inserts key, which must not be in t, with bucket b and returns its
 // slot, valid until the next add or remove.
 func (t *keyedTable[K]) add(h uint64, key K, b bucket) uint64 {
-	if (t.n+1)*maxLoadDen > len(t.tags)*maxLoadNum {
-		t.resize(max(minTable, len(t.tags)+len(t.tags)/2))
+	if (t.n+1)*4 > len(t.tags)*3 {
+		t.resize(max(minTable, 2*len(t.tags)))
 	}
 	t.n++
 	return t.put(h, key, b)
@@ -110,9 +83,10 @@ func (t *keyedTable[K]) add(h uint64, key K, b bucket) uint64 {
 
 // put stores a slot in the first free place of its probe sequence.
 func (t *keyedTable[K]) put(h uint64, key K, b bucket) uint64 {
-	i := t.home(h)
+	mask := uint64(len(t.tags) - 1)
+	i := h & mask
 	for t.tags[i] != 0 {
-		i = t.next(i)
+		i = (i + 1) & mask
 	}
 	t.tags[i] = tagOf(h)
 	t.slots[i] = keyedSlot[K]{key: key, level: b.level}
@@ -135,17 +109,17 @@ func (t *keyedTable[K]) resize(n int) {
 // that no lookup stops early (backward-shift deletion, no tombstones). Only
 // the last slot moved from is cleared: the others are overwritten.
 func (t *keyedTable[K]) remove(i uint64) {
+	mask := uint64(len(t.tags) - 1)
 	t.n--
 	for j := i; ; {
 		for {
-			j = t.next(j)
+			j = (j + 1) & mask
 			if t.tags[j] == 0 {
 				t.tags[i], t.slots[i], t.rest[i] = 0, keyedSlot[K]{}, keyedRest{}
 				return
 			}
-			// Slot j may move to i only if its home is not in (i, j],
-			// an interval that may wrap around the end.
-			home := t.home(t.rest[j].h)
+			// Slot j may move to i only if its home is not in (i, j].
+			home := t.rest[j].h & mask
 			if (i <= j && (home <= i || home > j)) || (i > j && home <= i && home > j) {
 				break
 			}
@@ -167,9 +141,12 @@ func (t *keyedTable[K]) sweep(drop func(bucket) bool) {
 		}
 	}
 	t.n = kept
-	// Rebuild, as emptying slots in place breaks probe runs, as full as a
-	// table that has just grown: 2/3 of the most load.
-	t.resize(max(minTable, (kept*3*maxLoadDen+2*maxLoadNum-1)/(2*maxLoadNum)))
+	// Rebuild, as emptying slots in place breaks probe runs.
+	size := minTable
+	for size*3 < kept*4*2 {
+		size *= 2
+	}
+	t.resize(size)
 }
 
 // sample calls f on up to n slots in use, starting at a random one, and
@@ -178,8 +155,9 @@ func (t *keyedTable[K]) sample(n int, f func(i uint64, b bucket) bool) {
 	if t.n == 0 {
 		return
 	}
-	i := rand.Uint64N(uint64(len(t.tags)))
-	for seen := 0; seen < n && seen < t.n; i = t.next(i) {
+	mask := uint64(len(t.tags) - 1)
+	i := rand.Uint64() & mask
+	for seen := 0; seen < n && seen < t.n; i = (i + 1) & mask {
 		if t.tags[i] == 0 {
 			continue
 		}

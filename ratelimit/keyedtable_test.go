@@ -73,42 +73,25 @@ func keyBucket(key int) bucket {
 // end of the table: every key is placed by its home slot, and each removal
 // must leave every other key findable.
 func TestKeyedTableRemoveWraps(t *testing.T) {
-	for _, tc := range []struct {
-		size  int
-		homes []uint64
-	}{
-		// Homes near the end of a table, so the runs wrap to slot 0.
-		{16, []uint64{15, 15, 15}},
-		{16, []uint64{14, 15, 14, 0}},
-		{16, []uint64{13, 14, 14, 15, 15, 0, 1, 15, 0}},
-		{24, []uint64{23, 22, 23, 0, 22, 1}},
-		{36, []uint64{34, 35, 35, 0, 34, 1, 35}},
-	} {
-		for victim := range tc.homes {
-			removeOne(t, tc.size, tc.homes, victim)
+	// Homes near the end of a 16-slot table, so the runs wrap to slot 0.
+	for _, homes := range [][]uint64{{15, 15, 15}, {14, 15, 14, 0}, {13, 14, 14, 15, 15, 0, 1, 15, 0}} {
+		for victim := range homes {
+			removeOne(t, homes, victim)
 		}
 	}
 }
 
-// removeOne fills a table of size slots with keys 0, 1, ... whose home
-// slots are homes, removes victim and checks that every other key is still
-// found.
-func removeOne(t *testing.T, size int, homes []uint64, victim int) {
+// removeOne fills a table with keys 0, 1, ... whose home slots are homes,
+// removes victim and checks that every other key is still found.
+func removeOne(t *testing.T, homes []uint64, victim int) {
 	t.Helper()
+	hash := func(key int) uint64 { return homes[key] | uint64(key)<<8 }
 	var tb keyedTable[int]
-	tb.resize(size)
-	// The smallest hash whose home is homes[key], with key as its tag.
-	hash := func(key int) uint64 {
-		return (homes[key]<<32+uint64(size)-1)/uint64(size) | uint64(key)<<32
-	}
 	for key := range homes {
-		if h := tb.home(hash(key)); h != homes[key] {
-			t.Fatalf("size %d: home(hash(%d)) = %d, want %d", size, key, h, homes[key])
-		}
 		tb.add(hash(key), key, keyBucket(key))
 	}
-	if len(tb.slots) != size {
-		t.Fatalf("table has %d slots, want %d", len(tb.slots), size)
+	if len(tb.slots) != minTable {
+		t.Fatalf("table has %d slots, want %d", len(tb.slots), minTable)
 	}
 	for i := range tb.slots {
 		if tb.tags[i] != 0 && tb.slots[i].key == victim {
@@ -119,33 +102,9 @@ func removeOne(t *testing.T, size int, homes []uint64, victim int) {
 		i, ok := tb.find(hash(key), key)
 		switch {
 		case key == victim && ok:
-			t.Errorf("size %d, homes %v, removed %d: find(%d) found slot %d, want none", size, homes, victim, key, i)
+			t.Errorf("homes %v, removed %d: find(%d) found slot %d, want none", homes, victim, key, i)
 		case key != victim && (!ok || tb.bucket(i) != keyBucket(key)):
-			t.Errorf("size %d, homes %v, removed %d: find(%d) = %d, %v, want its bucket", size, homes, victim, key, i, ok)
+			t.Errorf("homes %v, removed %d: find(%d) = %d, %v, want its bucket", homes, victim, key, i, ok)
 		}
-	}
-}
-
-// TestKeyedTableGrowsByHalf checks that a table grows by half when it is
-// full to the most load, and that a sweep leaves it as full as a table that
-// has just grown, 2/3 of that.
-func TestKeyedTableGrowsByHalf(t *testing.T) {
-	var tb keyedTable[int]
-	size := 0
-	for key := range 1000 {
-		if n := len(tb.tags); n != size {
-			if want := max(minTable, size+size/2); n != want {
-				t.Fatalf("after %d keys: grew from %d to %d slots, want %d", key, size, n, want)
-			}
-			if size > 0 && key*maxLoadDen <= size*maxLoadNum {
-				t.Fatalf("grew from %d slots at %d keys, before they were %d/%d full", size, key, maxLoadNum, maxLoadDen)
-			}
-			size = n
-		}
-		tb.add(uint64(key)*0x9E3779B97F4A7C15, key, keyBucket(key))
-	}
-	tb.sweep(func(b bucket) bool { return int(b.tokens)%4 != 0 })
-	if want := (250*3*maxLoadDen + 2*maxLoadNum - 1) / (2 * maxLoadNum); tb.n != 250 || len(tb.tags) != want {
-		t.Errorf("after a sweep: %d keys in %d slots, want 250 in %d", tb.n, len(tb.tags), want)
 	}
 }
