@@ -17,16 +17,24 @@ var errZeroRate = fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
 // A bucket is the state of one token bucket: tokens held at time last, the
 // time due at which the newest reservation's tokens are its waiter's, and
 // the time owed since which the schedule has added the tokens the bucket
-// held after that reservation. Times are nanoseconds since the owner's base time, and the bucket's clock
-// only moves forward: a time older than last refills nothing. rate.Limiter
-// instead moves its clock back when, under contention, an older time
-// reaches it after a newer one, and then refills the same interval twice
-// (golang/go#65508). The owner keeps the limits and the lock.
+// held after that reservation. Times are nanoseconds since the owner's base
+// time, and the bucket's clock only moves forward: a time older than last
+// refills nothing. rate.Limiter instead moves its clock back when, under
+// contention, an older time reaches it after a newer one, and then refills
+// the same interval twice (golang/go#65508). The owner keeps the limits and
+// the lock.
 type bucket struct {
+	level
+	due  int64 // noDue until the first reservation
+	owed int64 // due, or earlier when tokens were left over; noDue at first
+}
+
+// A level is the part of a bucket that an Allow reads and writes: the
+// tokens held at time last. Keyed keeps it apart from the due and owed
+// times, which only waits use, so that an Allow touches less memory.
+type level struct {
 	tokens float64 // negative while waits are pending
 	last   int64
-	due    int64 // noDue until the first reservation
-	owed   int64 // due, or earlier when tokens were left over; noDue at first
 }
 
 // A reservation records what bucket.reserve took, for unreserve.
@@ -59,25 +67,32 @@ func newLimits(r rate.Limit, burst int) limits {
 // reservation left over (b.owed is set back by their worth). Idle time, past
 // CatchUp or before any reservation, builds no more than burst.
 func (b *bucket) tokensAt(now int64, l *limits, owed bool) float64 {
-	t := b.tokens
-	if now > b.last {
-		t += l.perNs * float64(now-b.last)
-	}
 	most := l.burst
 	if owed && b.owed >= now-int64(CatchUp) {
 		most = max(most, l.perNs*float64(now-b.owed))
 	}
-	return min(t, most)
+	return min(b.refilled(now, l), most)
 }
 
-// allow takes n tokens at now if the bucket holds them and reports whether
-// it did; otherwise it leaves the bucket unchanged.
-func (b *bucket) allow(now int64, n float64, l *limits) bool {
-	t := b.tokensAt(now, l, false)
+// refilled returns the tokens held at now before any cap: those held at
+// last plus what the rate has added since.
+func (v *level) refilled(now int64, l *limits) float64 {
+	t := v.tokens
+	if now > v.last {
+		t += l.perNs * float64(now-v.last)
+	}
+	return t
+}
+
+// allow takes n tokens at now if the level holds them, at most burst as for
+// any Allow, and reports whether it did; otherwise it leaves the level
+// unchanged.
+func (v *level) allow(now int64, n float64, l *limits) bool {
+	t := min(v.refilled(now, l), l.burst)
 	if t < n {
 		return false
 	}
-	b.set(now, t-n)
+	v.set(now, t-n)
 	return true
 }
 
@@ -145,7 +160,7 @@ func (b *bucket) full(now int64, l *limits) bool {
 }
 
 // set records t tokens at now, never moving the clock backwards.
-func (b *bucket) set(now int64, t float64) {
-	b.tokens = t
-	b.last = max(b.last, now)
+func (v *level) set(now int64, t float64) {
+	v.tokens = t
+	v.last = max(v.last, now)
 }

@@ -54,3 +54,45 @@ func FuzzTokenBucketNeverOverspends(f *testing.F) {
 		})
 	})
 }
+
+// FuzzKeyedMatchesTokenBuckets drives a Keyed and one TokenBucket per key
+// with the same Allows and pauses, over enough keys that shards grow, sweep
+// and rebuild their tables, and checks that every answer is the same: a
+// Keyed forgets a key only when that changes no answer.
+func FuzzKeyedMatchesTokenBuckets(f *testing.F) {
+	f.Add(uint16(100), uint8(3), uint16(3000), []byte{0, 1, 2, 3, 200, 7, 255, 19, 40})
+	f.Add(uint16(1000), uint8(1), uint16(50), []byte{5, 5, 5, 3, 3, 9, 8, 7})
+	f.Add(uint16(171), uint8(2), uint16(3000), []byte("01"))
+	f.Fuzz(func(t *testing.T, r uint16, burst uint8, keys uint16, ops []byte) {
+		if r == 0 || burst == 0 {
+			return
+		}
+		keys = keys%4096 + 1
+		synctest.Test(t, func(t *testing.T) {
+			k := NewKeyed[int](rate.Limit(r), int(burst))
+			ref := map[int]*TokenBucket{}
+			allow := func(key int) {
+				if ref[key] == nil {
+					ref[key] = NewTokenBucket(rate.Limit(r), int(burst))
+				}
+				if got, want := k.Allow(key), ref[key].Allow(); got != want {
+					t.Fatalf("Allow(%d) = %v, a TokenBucket says %v", key, got, want)
+				}
+			}
+			for key := range int(keys) {
+				allow(key)
+			}
+			for i, op := range ops {
+				if op%4 == 3 {
+					time.Sleep(time.Duration(op) * time.Millisecond)
+					continue
+				}
+				// Keys beyond the first ones keep arriving, so that shards
+				// sweep out the buckets that have refilled meanwhile.
+				for j := range 1 + int(op)%64 {
+					allow((i*131 + j*int(op)) % (2 * int(keys)))
+				}
+			}
+		})
+	})
+}

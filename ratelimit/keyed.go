@@ -81,8 +81,22 @@ func (k *Keyed[K]) Allow(key K) bool {
 	if k.shards == nil {
 		return false
 	}
-	s, h, now := k.lock(key)
-	ok := s.get(k, h, key, now).allow(now, 1, &k.lim)
+	// What follows is k.lock and s.get written out, as the compiler does
+	// not inline them, and a call costs a few percent of an Allow.
+	h := maphash.Comparable(k.seed, key)
+	n := k.active.Load()
+	s := &k.shards[shardOf(h, n)]
+	s.mu.Lock()
+	if k.active.Load() != n {
+		s.mu.Unlock()
+		s = k.lock(h)
+	}
+	now := k.now()
+	i, ok := s.t.find(h, key)
+	if !ok {
+		i = s.add(k, h, key, now)
+	}
+	ok = s.t.slots[i].allow(now, 1, &k.lim)
 	s.mu.Unlock()
 	return ok
 }
@@ -103,8 +117,13 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	if k.shards == nil {
 		return fmt.Errorf("%w: zero Keyed", ErrNeverAllowed)
 	}
-	s, h, now := k.lock(key)
-	delay, r, err := s.get(k, h, key, now).reserve(now, 1, &k.lim, maxWait(ctx))
+	h := maphash.Comparable(k.seed, key)
+	s := k.lock(h)
+	now := k.now()
+	i := s.get(k, h, key, now)
+	b := s.t.bucket(i)
+	delay, r, err := b.reserve(now, 1, &k.lim, maxWait(ctx))
+	s.t.setBucket(i, b)
 	s.mu.Unlock()
 	if err != nil || delay <= 0 {
 		return err
@@ -112,9 +131,11 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	if err := sleep(ctx, delay, nil); err != nil {
 		// Should SetMaxKeys have evicted the key meanwhile, its new bucket
 		// gets the token, capped at burst as always.
-		s, h, now := k.lock(key)
-		if b := s.t.find(h, key); b != nil {
-			b.unreserve(now, r, &k.lim)
+		s := k.lock(h)
+		if i, ok := s.t.find(h, key); ok {
+			b := s.t.bucket(i)
+			b.unreserve(k.now(), r, &k.lim)
+			s.t.setBucket(i, b)
 		}
 		s.mu.Unlock()
 		return err
@@ -169,13 +190,8 @@ func (k *Keyed[K]) Len() int {
 	return n
 }
 
-// lock locks and returns the shard of key, with key's hash and the time.
-// The time is read before the lock, keeping the critical section short:
-// a bucket's clock only moves forward, so a time older than the bucket's
-// last one refills nothing and cannot refill an interval twice.
-func (k *Keyed[K]) lock(key K) (*keyedShard[K], uint64, int64) {
-	h := maphash.Comparable(k.seed, key)
-	now := int64(time.Since(k.base))
+// lock locks and returns the shard of a key with hash h.
+func (k *Keyed[K]) lock(h uint64) *keyedShard[K] {
 	for {
 		n := k.active.Load()
 		s := &k.shards[shardOf(h, n)]
@@ -183,10 +199,20 @@ func (k *Keyed[K]) lock(key K) (*keyedShard[K], uint64, int64) {
 		// SetMaxKeys changes the number of shards only while holding every
 		// shard's lock: if it is unchanged now, s is key's shard.
 		if k.active.Load() == n {
-			return s, h, now
+			return s
 		}
 		s.mu.Unlock()
 	}
+}
+
+// now returns the time since k.base. Callers read it after locking the
+// shard, not before, though the critical section is longer for it: the
+// processor then fetches the key's slot while it reads the clock, one of
+// the slowest steps of a call, where the lock would have made it wait. A
+// bucket's clock only moves forward, so a time read under the lock is
+// never older than the bucket's last one.
+func (k *Keyed[K]) now() int64 {
+	return int64(time.Since(k.base))
 }
 
 // reshard spreads the keys over the first active shards. The caller holds
@@ -198,17 +224,19 @@ func (k *Keyed[K]) reshard(active int) {
 	}
 	k.active.Store(int64(active))
 	for _, t := range old {
-		for i, h := range t.hs {
-			if h != 0 {
-				s := &t.slots[i]
-				k.shards[shardOf(h, int64(active))].t.add(h, s.key, s.b)
+		for i, tag := range t.tags {
+			if tag != 0 {
+				h := t.rest[i].h
+				k.shards[shardOf(h, int64(active))].t.add(h, t.slots[i].key, t.bucket(uint64(i)))
 			}
 		}
 	}
 }
 
 // shardOf returns the shard, of n, for a key with hash h. It uses the high
-// bits of h, leaving the low ones to choose a slot within the shard.
+// 24 bits of h, leaving the low ones to choose a slot within the shard, and
+// scales them to [0, n) with a multiplication, as a division by a number
+// not known at compile time costs several times more.
 func shardOf(h uint64, n int64) uint64 {
-	return (h >> 40) % uint64(n)
+	return (h >> 40) * uint64(n) >> 24
 }

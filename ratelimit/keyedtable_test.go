@@ -19,15 +19,15 @@ func TestKeyedTableRandom(t *testing.T) {
 		}
 		switch op := rng.IntN(10); {
 		case op < 6:
-			if (tb.find(h, key) != nil) != ref[key] {
+			if _, ok := tb.find(h, key); ok != ref[key] {
 				t.Fatalf("%d: find(%d) mismatch", i, key)
 			}
 			if !ref[key] {
-				tb.add(h, key, bucket{tokens: float64(key)})
+				tb.add(h, key, keyBucket(key))
 				ref[key] = true
 			}
 		case op < 9:
-			tb.sample(1, func(j uint64, b *bucket) bool {
+			tb.sample(1, func(j uint64, b bucket) bool {
 				k := tb.slots[j].key
 				tb.remove(j)
 				delete(ref, k)
@@ -35,7 +35,7 @@ func TestKeyedTableRandom(t *testing.T) {
 			})
 		default:
 			if rng.IntN(100) == 0 {
-				tb.sweep(func(b *bucket) bool {
+				tb.sweep(func(b bucket) bool {
 					if int(b.tokens)%2 == 0 {
 						delete(ref, int(b.tokens))
 						return true
@@ -53,10 +53,20 @@ func TestKeyedTableRandom(t *testing.T) {
 		if key%8 == 0 {
 			h &= 0xff
 		}
-		if (tb.find(h, key) != nil) != ref[key] {
+		i, ok := tb.find(h, key)
+		if ok != ref[key] {
 			t.Fatalf("final find(%d) mismatch", key)
 		}
+		if b := tb.bucket(i); ok && b != keyBucket(key) {
+			t.Fatalf("final find(%d): bucket %+v, want %+v", key, b, keyBucket(key))
+		}
 	}
+}
+
+// keyBucket returns a bucket that tells which key it was added for, in
+// each of the arrays a table keeps a bucket in.
+func keyBucket(key int) bucket {
+	return bucket{level: level{tokens: float64(key), last: int64(key)}, due: int64(key), owed: -int64(key)}
 }
 
 // TestKeyedTableRemoveWraps checks removal in probe runs that wrap past the
@@ -75,26 +85,26 @@ func TestKeyedTableRemoveWraps(t *testing.T) {
 // removes victim and checks that every other key is still found.
 func removeOne(t *testing.T, homes []uint64, victim int) {
 	t.Helper()
-	hash := func(key int) uint64 { return homes[key]<<1 | uint64(key)<<8 }
+	hash := func(key int) uint64 { return homes[key] | uint64(key)<<8 }
 	var tb keyedTable[int]
 	for key := range homes {
-		tb.add(hash(key), key, bucket{tokens: float64(key)})
+		tb.add(hash(key), key, keyBucket(key))
 	}
 	if len(tb.slots) != minTable {
 		t.Fatalf("table has %d slots, want %d", len(tb.slots), minTable)
 	}
 	for i := range tb.slots {
-		if tb.hs[i] != 0 && tb.slots[i].key == victim {
+		if tb.tags[i] != 0 && tb.slots[i].key == victim {
 			tb.remove(uint64(i))
 		}
 	}
 	for key := range homes {
-		b := tb.find(hash(key), key)
+		i, ok := tb.find(hash(key), key)
 		switch {
-		case key == victim && b != nil:
-			t.Errorf("homes %v, removed %d: find(%d) = %v, want nil", homes, victim, key, b)
-		case key != victim && (b == nil || b.tokens != float64(key)):
-			t.Errorf("homes %v, removed %d: find(%d) = %v, want its bucket", homes, victim, key, b)
+		case key == victim && ok:
+			t.Errorf("homes %v, removed %d: find(%d) found slot %d, want none", homes, victim, key, i)
+		case key != victim && (!ok || tb.bucket(i) != keyBucket(key)):
+			t.Errorf("homes %v, removed %d: find(%d) = %d, %v, want its bucket", homes, victim, key, i, ok)
 		}
 	}
 }

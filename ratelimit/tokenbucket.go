@@ -62,7 +62,7 @@ func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 		burst: burst,
 		lim:   newLimits(r, burst),
 		base:  time.Now(),
-		b:     bucket{tokens: float64(burst), due: noDue, owed: noDue},
+		b:     bucket{level: level{tokens: float64(burst)}, due: noDue, owed: noDue},
 	}
 }
 

@@ -1,0 +1,95 @@
+package ratelimit
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"unsafe"
+
+	"github.com/gopatterns/concurrency/internal/conctest"
+)
+
+// TestKeyedAllowWhileResharding calls Allow while SetMaxKeys moves the keys
+// between one shard and all of them, in a bubble whose time stands still:
+// each key must allow exactly burst events, as an Allow that used a shard
+// its key has left would find no bucket and start a fresh one.
+func TestKeyedAllowWhileResharding(t *testing.T) {
+	conctest.WithProcs(t, func(t *testing.T) {
+		conctest.Bubble(t, func(t *testing.T) {
+			const burst, keys = 5, 50
+			k := NewKeyed[int](1, burst)
+			var counts [keys]atomic.Int64
+			var stop atomic.Bool
+			var resharder, users sync.WaitGroup
+			resharder.Go(func() {
+				// SetMaxKeys(64) uses one shard, SetMaxKeys(0) all of them.
+				for i := 0; !stop.Load(); i++ {
+					k.SetMaxKeys(64 * (i % 2))
+					runtime.Gosched()
+				}
+			})
+			for g := range 4 {
+				users.Go(func() {
+					for i := range 20_000 {
+						if key := (i + 13*g) % keys; k.Allow(key) {
+							counts[key].Add(1)
+						}
+					}
+				})
+			}
+			users.Wait()
+			stop.Store(true)
+			resharder.Wait()
+			for key := range counts {
+				if n := counts[key].Load(); n != burst {
+					t.Errorf("key %d: %d events allowed, want %d", key, n, burst)
+				}
+			}
+		})
+	})
+}
+
+// TestKeyedShardSize checks that a shard fills two cache lines exactly, so
+// that no two shards share one, and that what Allow reads of it lies in
+// the first.
+func TestKeyedShardSize(t *testing.T) {
+	var s keyedShard[string]
+	if size := unsafe.Sizeof(s); size != 128 {
+		t.Errorf("keyedShard is %d bytes, want 128", size)
+	}
+	if end := unsafe.Offsetof(s.t) + unsafe.Offsetof(s.t.slots) + unsafe.Sizeof(s.t.slots); end > 64 {
+		t.Errorf("the lock, tags and slots of a keyedShard end at byte %d, want <= 64", end)
+	}
+}
+
+// TestShardOf checks that shardOf maps every hash to one of n shards, from
+// the first for the smallest hash to the last for the largest, and spreads
+// random hashes evenly over them.
+func TestShardOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const draws = 64_000
+	for n := int64(1); n <= keyedShards; n++ {
+		if got := shardOf(0, n); got != 0 {
+			t.Errorf("shardOf(0, %d) = %d, want 0", n, got)
+		}
+		if got := shardOf(math.MaxUint64, n); got != uint64(n-1) {
+			t.Errorf("shardOf(MaxUint64, %d) = %d, want %d", n, got, n-1)
+		}
+		hits := make([]int, n)
+		for range draws {
+			s := shardOf(rng.Uint64(), n)
+			if s >= uint64(n) {
+				t.Fatalf("shardOf(_, %d) = %d, want < %d", n, s, n)
+			}
+			hits[s]++
+		}
+		for s, c := range hits {
+			if want := draws / int(n); c < want*3/4 || c > want*5/4 {
+				t.Errorf("n = %d: shard %d got %d of %d hashes, want about %d", n, s, c, draws, want)
+			}
+		}
+	}
+}
