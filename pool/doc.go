@@ -8,9 +8,10 @@
 // queue gives backpressure that SubmitContext can give up on.
 //
 // There is no dispatcher goroutine and no timer. Submit appends to a FIFO
-// queue under one mutex and starts a worker when fewer than size are alive;
-// a worker takes values from the queue a few at a time, and exits when the
-// queue stays empty.
+// queue under one mutex and wakes or starts a worker when fewer than size
+// are alive; a worker takes values from the queue a few at a time, and
+// exits when the queue stays empty, unless it is one of the few that sleep
+// while another worker is busy, to be woken for the next value.
 package pool
 
 import (

@@ -21,14 +21,14 @@ const awaitBatch = maxBatch / 4
 // values it was counted on to take waited for it. A woken worker is queued
 // on the waker's processor instead, as a new goroutine would be.
 
-// spin watches the queue until a value is in it, or for spinLoads loads.
+// spin watches the queue until n values are in it, or for spinLoads loads.
 // The caller holds p.mu; spin releases it while it spins.
-func (p *Pool[T]) spin() {
+func (p *Pool[T]) spin(n int) {
 	p.idle++
 	p.spinning++
 	p.admit() // an idle worker is room for a hand-off
 	p.mu.Unlock()
-	p.await(1)
+	p.await(n)
 	p.mu.Lock()
 	p.idle--
 	p.spinning--

@@ -1,6 +1,7 @@
 package pool_test
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -60,5 +61,28 @@ func TestIdlePoolHoldsNoGoroutine(t *testing.T) {
 		if s := p.Stats(); s.Workers != 0 {
 			t.Errorf("Stats() = %+v after the last value, want 0 workers", s)
 		}
+	})
+}
+
+// TestFewWorkersSleep: while one value blocks, the workers that ran the
+// others exit, but for at most GOMAXPROCS that sleep, so that a stuck value
+// in a large pool does not hold a goroutine per slot.
+func TestFewWorkersSleep(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		p := pool.New(64, func(v int) {
+			if v == 0 {
+				<-gate
+			}
+		})
+		for i := range 1000 {
+			p.Submit(i)
+		}
+		synctest.Wait()
+		if s, most := p.Stats(), runtime.GOMAXPROCS(0)+1; s.Workers > most {
+			t.Errorf("Stats() = %+v while one value blocks, want at most %d workers", s, most)
+		}
+		close(gate)
+		p.Close()
 	})
 }

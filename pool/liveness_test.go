@@ -145,3 +145,41 @@ func TestSubmitContextRacesAdmission(t *testing.T) {
 		}
 	}
 }
+
+// TestResizeUpThenSubmit: value 0 waits for value 1, and at size 1 the one
+// worker took both as a batch. Resize(4) must get value 1 a worker of its
+// own, even when a Submit comes before that worker runs and counts it for
+// its own value, 2, which blocks.
+func TestResizeUpThenSubmit(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	synctest.Test(t, func(t *testing.T) {
+		y := make(chan struct{})
+		var once sync.Once
+		closeY := func() { once.Do(func() { close(y) }) }
+		gate := make(chan struct{})
+		p := pool.New(1, func(v int) {
+			switch v {
+			case 0:
+				<-y
+			case 1:
+				closeY()
+			case 2:
+				<-gate
+			}
+		})
+		p.Submit(0)
+		p.Submit(1)
+		synctest.Wait() // the worker took [0 1] and waits in 0
+		p.Resize(4)
+		p.Submit(2)
+		synctest.Wait()
+		select {
+		case <-y:
+		default:
+			t.Errorf("value 1 waits behind value 0 while 2 of 4 run: %+v", p.Stats())
+		}
+		close(gate)
+		closeY()
+		p.Close()
+	})
+}

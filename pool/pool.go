@@ -9,9 +9,10 @@ import (
 // A Pool calls a work function on values submitted to it, on at most size
 // goroutines at once. Values wait in a FIFO queue, unbounded by default (see
 // SetQueueLimit). Workers start on demand when a value is submitted and
-// fewer than size are running. A worker that finds the queue empty sleeps
-// while another worker is busy, to be woken for the next value, and exits
-// with the last one: an idle Pool holds no goroutine.
+// fewer than size are running. A worker that finds the queue empty exits,
+// or sleeps, if fewer than GOMAXPROCS do and another worker is busy, to be
+// woken for the next value; sleepers exit with the last busy worker, so an
+// idle Pool holds no goroutine.
 //
 // A Pool must be created with New or NewTasks; the zero value is not usable.
 // A Pool is safe for concurrent use by multiple goroutines and must not be
@@ -31,14 +32,16 @@ type Pool[T any] struct {
 
 	mu         sync.Mutex
 	queue      ring[T]
-	size       int // most workers at once
-	queueLimit int // < 0: unbounded
-	workers    int // live worker goroutines
-	idle       int // workers looking for work, holding none
-	starting   int // workers started that have not yet looked for work
-	spinning   int // idle workers watching the queue
-	waking     int // sleeping workers woken that have not yet looked for work
-	maxSpin    int // most spinning workers: GOMAXPROCS-1 when New ran
+	size       int  // most workers at once
+	queueLimit int  // < 0: unbounded
+	workers    int  // live worker goroutines
+	idle       int  // workers looking for work, holding none
+	starting   int  // workers started that have not yet looked for work
+	spinning   int  // idle workers watching the queue
+	waking     int  // sleeping workers woken that have not yet looked for work
+	maxSpin    int  // most spinning workers: GOMAXPROCS-1 when New ran
+	maxSleep   int  // most sleeping workers: GOMAXPROCS when New ran
+	grown      bool // Resize grew the pool while batches held unstarted values
 	sleepers   []*batch[T]
 	queued     atomic.Int64 // at most queue.len(), for idle workers to watch (see await)
 	closed     bool         // set by Close
@@ -80,7 +83,8 @@ func New[T any](size int, work func(T)) *Pool[T] {
 	if work == nil {
 		panic("pool: nil work function")
 	}
-	return &Pool[T]{work: work, size: size, queueLimit: -1, maxSpin: runtime.GOMAXPROCS(0) - 1}
+	procs := runtime.GOMAXPROCS(0)
+	return &Pool[T]{work: work, size: size, queueLimit: -1, maxSpin: procs - 1, maxSleep: procs}
 }
 
 // NewTasks returns a Pool whose values are functions, each called once, on
@@ -122,12 +126,13 @@ func (p *Pool[T]) Resize(size int) {
 		panic("pool: size < 1")
 	}
 	p.mu.Lock()
+	p.grown = p.grown || size > p.size
 	p.size = size
 	if p.workers > size {
 		p.wakeAll() // let the surplus exit now
 	}
 	p.admit()
-	p.spawnFor(p.unstarted())
+	p.spawnFor(0)
 	p.mu.Unlock()
 }
 

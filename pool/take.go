@@ -12,7 +12,7 @@ func (p *Pool[T]) take(b *batch[T], fast bool) bool {
 		return false
 	}
 	k := 1
-	if p.workers >= p.size && p.queueLimit < 0 {
+	if p.batching() {
 		k = min(maxBatch, (n+p.size-1)/p.size)
 		if fast {
 			k = min(maxBatch, n)
@@ -23,6 +23,14 @@ func (p *Pool[T]) take(b *batch[T], fast bool) bool {
 	b.fill(p.taken, k)
 	p.taken += uint64(k)
 	return true
+}
+
+// batching reports whether workers take several values at once: not while
+// fewer than size workers run, so that a free slot gets a new worker
+// rather than a value stuck behind a slow one, and not under a queue limit,
+// so that the limit counts every value not started.
+func (p *Pool[T]) batching() bool {
+	return p.workers >= p.size && p.queueLimit < 0
 }
 
 // steal refills b with half the unstarted values of the batch that has the
@@ -52,6 +60,14 @@ func (p *Pool[T]) unstarted() int {
 // size run, for the queued values and the n others that spinning, starting
 // and waking workers will not take.
 func (p *Pool[T]) spawnFor(n int) {
+	if p.grown {
+		// Values a worker took while the pool was smaller may wait
+		// behind a blocked one in its batch: count them until none is
+		// left.
+		u := p.unstarted()
+		n += u
+		p.grown = u > 0
+	}
 	for p.queue.len()+n > p.spinning+p.starting+p.waking {
 		switch {
 		case len(p.sleepers) > 0:

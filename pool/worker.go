@@ -30,13 +30,7 @@ func (p *Pool[T]) worker(b *batch[T]) {
 		now := time.Now()
 		fast := now.Sub(start) < time.Duration(n)*fastValue
 		start = now
-		if fast && n < awaitBatch && p.maxSpin > 0 {
-			// The submitters barely keep ahead: give them a moment
-			// to queue a few more values, so that the next take, one
-			// lock, gets more.
-			p.await(awaitBatch)
-		}
-		if !p.next(b, fast) {
+		if !p.next(b, fast && n < awaitBatch, fast) {
 			return
 		}
 	}
@@ -93,8 +87,11 @@ func (p *Pool[T]) keep(e *PanicError) {
 }
 
 // next records b as done and refills it from the queue or by stealing, a
-// large batch if fast. It returns false when the worker must exit.
-func (p *Pool[T]) next(b *batch[T], fast bool) bool {
+// large batch if fast. If small is set, the last batch was small and fast:
+// the submitters barely keep ahead, so the worker first gives them a moment
+// to queue a few more values, that one lock then takes. next returns false
+// when the worker must exit.
+func (p *Pool[T]) next(b *batch[T], small, fast bool) bool {
 	p.mu.Lock()
 	if b.fresh {
 		b.fresh = false
@@ -102,11 +99,17 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 	}
 	p.finish(b, b.end())
 	clear(b.vals)
+	if small && p.batching() && p.queue.len() < awaitBatch && p.spinning < p.maxSpin {
+		p.spin(awaitBatch)
+	}
 	for spun, exit := false, false; ; {
 		if p.workers > p.size {
 			break // surplus after Resize
 		}
 		if p.take(b, fast) || p.steal(b) {
+			// If this worker blocks in a value, another must be
+			// there to take over the rest of the batch.
+			p.spawnFor(min(b.unstarted()-1, 1))
 			p.admit()
 			p.mu.Unlock()
 			return true
@@ -115,11 +118,11 @@ func (p *Pool[T]) next(b *batch[T], fast bool) bool {
 			break
 		}
 		if !spun && p.spinning < p.maxSpin {
-			p.spin()
+			p.spin(1)
 			spun = true
 			continue
 		}
-		if p.lastAwake() {
+		if p.lastAwake() || len(p.sleepers) >= p.maxSleep {
 			break
 		}
 		exit = p.sleep(b)
