@@ -63,8 +63,11 @@ func (p *Pool[T]) spawnFor(n int) {
 	if p.grown {
 		// Values a worker took while the pool was smaller may wait
 		// behind a blocked one in its batch: count them until none is
-		// left.
-		u := p.unstarted()
+		// left, or until size workers run, which will steal them.
+		u := 0
+		if p.workers < p.size {
+			u = p.unstarted()
+		}
 		n += u
 		p.grown = u > 0
 	}
