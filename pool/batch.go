@@ -22,6 +22,11 @@ type batch[T any] struct {
 	// if exit is set (under the pool's mutex, before the send).
 	wake chan struct{}
 	exit bool
+
+	// counted is set while b, taken with more than one value, has values
+	// not started, and is then counted in *rests (see Pool.rests).
+	counted atomic.Bool
+	rests   *atomic.Int64
 }
 
 func pack(next, end uint32) uint64 { return uint64(next)<<32 | uint64(end) }
@@ -38,6 +43,9 @@ func (b *batch[T]) claim() (int, bool) {
 			return 0, false
 		}
 		if b.span.CompareAndSwap(s, pack(next+1, end)) {
+			if next+1 == end {
+				b.uncount()
+			}
 			return int(next), true
 		}
 	}
@@ -60,6 +68,18 @@ func (b *batch[T]) end() uint32 {
 func (b *batch[T]) fill(seq uint64, k int) {
 	b.seq, b.done = seq, 0
 	b.span.Store(pack(0, uint32(k)))
+	if k > 1 {
+		b.counted.Store(true)
+		b.rests.Add(1)
+	}
+}
+
+// uncount takes b out of the count of batches with values not started,
+// once its last value has been claimed or stolen.
+func (b *batch[T]) uncount() {
+	if b.counted.CompareAndSwap(true, false) {
+		b.rests.Add(-1)
+	}
 }
 
 // stealFrom moves the unstarted second half of v's values, at least one, to
@@ -74,6 +94,9 @@ func (b *batch[T]) stealFrom(v *batch[T]) bool {
 		}
 		mid := next + (end-next)/2
 		if v.span.CompareAndSwap(s, pack(next, mid)) {
+			if mid == next {
+				v.uncount()
+			}
 			b.vals = append(b.vals[:0], v.vals[mid:end]...)
 			b.fill(v.seq+uint64(mid), int(end-mid))
 			return true

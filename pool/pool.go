@@ -32,16 +32,16 @@ type Pool[T any] struct {
 
 	mu         sync.Mutex
 	queue      ring[T]
-	size       int  // most workers at once
-	queueLimit int  // < 0: unbounded
-	workers    int  // live worker goroutines
-	idle       int  // workers looking for work, holding none
-	starting   int  // workers started that have not yet looked for work
-	spinning   int  // idle workers watching the queue
-	waking     int  // sleeping workers woken that have not yet looked for work
-	maxSpin    int  // most spinning workers: GOMAXPROCS-1 when New ran
-	maxSleep   int  // most sleeping workers: GOMAXPROCS when New ran
-	grown      bool // Resize grew the pool while batches held unstarted values
+	size       int          // most workers at once
+	queueLimit int          // < 0: unbounded
+	workers    int          // live worker goroutines
+	idle       int          // workers looking for work, holding none
+	starting   int          // workers started that have not yet looked for work
+	spinning   int          // idle workers watching the queue
+	waking     int          // sleeping workers woken that have not yet looked for work
+	maxSpin    int          // most spinning workers: GOMAXPROCS-1 when New ran
+	maxSleep   int          // most sleeping workers: GOMAXPROCS when New ran
+	rests      atomic.Int64 // batches taken with several values that have some not started
 	sleepers   []*batch[T]
 	queued     atomic.Int64 // at most queue.len(), for idle workers to watch (see await)
 	closed     bool         // set by Close
@@ -126,7 +126,6 @@ func (p *Pool[T]) Resize(size int) {
 		panic("pool: size < 1")
 	}
 	p.mu.Lock()
-	p.grown = p.grown || size > p.size
 	p.size = size
 	if p.workers > size {
 		p.wakeAll() // let the surplus exit now

@@ -57,21 +57,13 @@ func (p *Pool[T]) unstarted() int {
 }
 
 // spawnFor wakes sleeping workers, or else starts workers while fewer than
-// size run, for the queued values and the n others that spinning, starting
-// and waking workers will not take.
+// size run, for the queued values, the batches with values not started, and
+// n others, that spinning, starting and waking workers will not take.
 func (p *Pool[T]) spawnFor(n int) {
-	if p.grown {
-		// Values a worker took while the pool was smaller may wait
-		// behind a blocked one in its batch: count them until none is
-		// left, or until size workers run, which will steal them.
-		u := 0
-		if p.workers < p.size {
-			u = p.unstarted()
-		}
-		n += u
-		p.grown = u > 0
-	}
-	for p.queue.len()+n > p.spinning+p.starting+p.waking {
+	// Each batch with values not started needs a worker awake besides
+	// its owner, to steal them should the owner block.
+	need := p.queue.len() + int(p.rests.Load()) + n
+	for need > p.spinning+p.starting+p.waking {
 		switch {
 		case len(p.sleepers) > 0:
 			p.wake(false)
@@ -87,7 +79,7 @@ func (p *Pool[T]) spawnFor(n int) {
 func (p *Pool[T]) newWorker() *batch[T] {
 	p.workers++
 	p.starting++
-	b := &batch[T]{fresh: true, wake: make(chan struct{}, 1)}
+	b := &batch[T]{fresh: true, wake: make(chan struct{}, 1), rests: &p.rests}
 	p.batches = append(p.batches, b)
 	return b
 }

@@ -107,10 +107,7 @@ func (p *Pool[T]) next(b *batch[T], small, fast bool) bool {
 			break // surplus after Resize
 		}
 		if p.take(b, fast) || p.steal(b) {
-			// If this worker blocks in a value, another must be
-			// there to take over the rest of the batch.
-			p.spawnFor(min(b.unstarted()-1, 1))
-			p.admit()
+			p.admit() // wakes a worker to cover b too (see spawnFor)
 			p.mu.Unlock()
 			return true
 		}
