@@ -35,12 +35,13 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 			if m.idle.Load() > 0 && len(m.work) == 0 && !m.sealed(m.next) {
 				m.handOff()
 			}
-			var ok bool
-			if c, ok = m.wait(done); !ok {
-				return nil, context.Cause(m.ctx)
-			}
+			c = <-m.results
 		}
-		if c != nil {
+		switch c {
+		case &m.doneMark:
+			return nil, context.Cause(m.ctx)
+		case nil:
+		default:
 			m.received++
 			return c, nil
 		}
@@ -48,21 +49,6 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 		if m.feedErr != nil {
 			return nil, m.feedErr
 		}
-	}
-}
-
-// wait receives from m.results, or returns false once done is closed. A
-// context that is never done has a nil done, and then it is a plain
-// receive: a select costs more, and it would be paid for every chunk.
-func (m *mapper[T, R]) wait(done <-chan struct{}) (*chunk[T, R], bool) {
-	if done == nil {
-		return <-m.results, true
-	}
-	select {
-	case c := <-m.results:
-		return c, true
-	case <-done:
-		return nil, false
 	}
 }
 

@@ -26,13 +26,18 @@ type mapper[T, R any] struct {
 	work    chan *chunk[T, R] // feeder (or loop) to workers; one per worker
 	handoff sync.Mutex        // orders the chunks on work; see handOff
 	room    chan struct{}     // the feeder may fill work again; see feeder.send
-	results chan *chunk[T, R] // workers to loop, then nil from the feeder; never full
+	results chan *chunk[T, R] // workers to loop; see newMapper
 	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned
 	total   int64             // chunks the feeder made; valid after fed
 	feedErr error             // a panic of the input; valid after fed
 	made    int               // chunks allocated; feeder only
 	wg      sync.WaitGroup
+
+	// doneMark comes on results once ctx is done, so that the loop waits
+	// on one channel rather than select on two for every chunk.
+	doneMark chunk[T, R]
+	unwatch  func() bool // stops the sending of doneMark; see start
 
 	// fill is written for every item: it has a cache line of its own.
 	_      [64]byte
@@ -70,9 +75,9 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 		// the same time (as sleeping ones do) each find one at once
 		// instead of waiting in turn for the feeder to run.
 		work: make(chan *chunk[T, R], workers),
-		// The feeder's nil comes on results too, so that the loop waits
-		// on one channel rather than select between two.
-		results: make(chan *chunk[T, R], window+1),
+		// At most window chunks exist, and then results takes the
+		// feeder's nil when it returns and doneMark: it is never full.
+		results: make(chan *chunk[T, R], window+2),
 		free:    make(chan *chunk[T, R], window),
 		room:    make(chan struct{}, 1),
 		fed:     make(chan struct{}),
@@ -83,13 +88,23 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	return m
 }
 
-// start starts the feeder and the workers counted idle by newMapper.
+// start starts the feeder and the workers counted idle by newMapper, and
+// has doneMark sent on results once ctx is done. The function that sends
+// it runs on a goroutine of its own, counted in m.wg until it returns or
+// stop keeps it from running.
 func (m *mapper[T, R]) start() {
 	workers := int(m.idle.Load())
 	m.wg.Add(1 + workers)
 	go m.feed()
 	for range workers {
 		go m.worker()
+	}
+	if m.ctx.Done() != nil {
+		m.wg.Add(1)
+		m.unwatch = context.AfterFunc(m.ctx, func() {
+			defer m.wg.Done()
+			m.results <- &m.doneMark
+		})
 	}
 }
 
@@ -111,6 +126,9 @@ func (m *mapper[T, R]) stop() {
 		}
 	}
 	close(m.work)
+	if m.unwatch != nil && m.unwatch() {
+		m.wg.Done()
+	}
 	m.wg.Wait()
 }
 
