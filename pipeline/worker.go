@@ -30,7 +30,7 @@ func (m *mapper[T, R]) worker() {
 			m.results <- c
 		}
 	}()
-	var end time.Duration // when the last chunk was done, on clock
+	end := clock() // when the last chunk was done
 	for {
 		// A chunk that is waiting starts when the last one ended: one
 		// clock reading per chunk, not two, which counts for items that
