@@ -26,11 +26,11 @@ type mapper[T, R any] struct {
 	work    chan *chunk[T, R] // feeder (or loop) to workers; one per worker
 	handoff sync.Mutex        // orders the chunks on work; see handOff
 	room    chan struct{}     // the feeder may fill work again; see feeder.send
-	results chan *chunk[T, R] // workers to loop; see newMapper
+	results chan *chunk[T, R] // workers to loop, and nil and doneMark; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
-	fed     chan struct{}     // closed when the feeder has returned
-	total   int64             // chunks the feeder made; valid after fed
-	feedErr error             // a panic of the input; valid after fed
+	fed     chan struct{}     // closed when the feeder has returned, for stop
+	total   int64             // chunks the feeder made; valid after its nil
+	feedErr error             // a panic of the input; valid after its nil
 	made    int               // chunks allocated; feeder only
 	wg      sync.WaitGroup
 
