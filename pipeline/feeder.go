@@ -150,11 +150,25 @@ func (f *feeder[T, R]) flush() bool {
 		return ok
 	}
 	c.n = f.n
-	select {
-	case m.work <- c:
-		return true
-	case <-m.wctx.Done():
-		return false
+	f.send(c)
+	return true
+}
+
+// send puts c on m.work. When m.work is full, it waits until the workers
+// have taken half of it (see mapper.took), not just one chunk: items slow
+// enough to go one per chunk would otherwise wake the feeder for every
+// item, and with many workers waking goroutines is much of what they cost.
+// Once the loop has ended, stop takes the chunks off m.work and wakes the
+// feeder until it has returned.
+func (f *feeder[T, R]) send(c *chunk[T, R]) {
+	m := f.m
+	for {
+		select {
+		case m.work <- c:
+			return
+		default:
+		}
+		<-m.room
 	}
 }
 

@@ -281,6 +281,33 @@ func TestMapCancel(t *testing.T) {
 	}
 }
 
+// TestMapCancelBusyWorkers: ctx being done ends the sequence at once, even
+// while every worker is in an f that does not watch its context.
+func TestMapCancelBusyWorkers(t *testing.T) {
+	for name, mapf := range maps {
+		t.Run(name, func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				release := make(chan struct{})
+				time.AfterFunc(time.Second, cancel)
+				var errs []error
+				for _, err := range mapf(ctx, slices.Values(ints(4)), 2,
+					func(_ context.Context, v int) (int, error) {
+						<-release
+						return v, nil
+					}) {
+					errs = append(errs, err)
+					close(release) // the loop goes on only if ctx ended it
+				}
+				if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+					t.Errorf("pairs with errors %v, want one with %v", errs, context.Canceled)
+				}
+			})
+		})
+	}
+}
+
 // TestMapSlowStream feeds one item at a time and waits for its result
 // before the next: an item must not wait for a chunk to fill.
 func TestMapSlowStream(t *testing.T) {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"runtime"
 	"sync"
@@ -26,13 +25,19 @@ type mapper[T, R any] struct {
 
 	work    chan *chunk[T, R] // feeder (or loop) to workers; one per worker
 	handoff sync.Mutex        // orders the chunks on work; see handOff
-	results chan *chunk[T, R] // workers to loop; never full
+	room    chan struct{}     // the feeder may fill work again; see feeder.send
+	results chan *chunk[T, R] // workers to loop, and nil and doneMark; never full
 	free    chan *chunk[T, R] // loop to feeder; never full
-	fed     chan struct{}     // closed when the feeder has returned
-	total   int64             // chunks the feeder made; valid after fed
-	feedErr error             // a panic of the input; valid after fed
+	fed     chan struct{}     // closed when the feeder has returned, for stop
+	total   int64             // chunks the feeder made; valid after its nil
+	feedErr error             // a panic of the input; valid after its nil
 	made    int               // chunks allocated; feeder only
 	wg      sync.WaitGroup
+
+	// doneMark comes on results once ctx is done, so that the loop waits
+	// on one channel rather than select on two for every chunk.
+	doneMark chunk[T, R]
+	unwatch  func() bool // stops the sending of doneMark; see start
 
 	// fill is written for every item: it has a cache line of its own.
 	_      [64]byte
@@ -40,13 +45,17 @@ type mapper[T, R any] struct {
 	_      [64]byte
 	open   atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
 	target atomic.Int64                // flush a chunk at this many items
-	idle   atomic.Int64                // workers outside process
 	_      [64]byte
-	quit   atomic.Bool // workers stop between items; read for every item
-	_      [64]byte
+	// idle changes twice per chunk in every worker: a line of its own
+	// keeps the feeder's use of open and target out of its way.
+	idle atomic.Int64 // workers outside process
+	_    [64]byte
+	quit atomic.Bool // workers stop between items; read for every item
+	_    [64]byte
 
 	// Loop state.
 	received int64 // chunks back from the workers
+	ended    bool  // the feeder's nil came on results
 	next     int64 // the chunk the loop yields next; -1 in any order
 }
 
@@ -65,9 +74,12 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 		// A chunk per worker can wait, so that workers that finish at
 		// the same time (as sleeping ones do) each find one at once
 		// instead of waiting in turn for the feeder to run.
-		work:    make(chan *chunk[T, R], workers),
-		results: make(chan *chunk[T, R], window),
+		work: make(chan *chunk[T, R], workers),
+		// At most window chunks exist, and then results takes the
+		// feeder's nil when it returns and doneMark: it is never full.
+		results: make(chan *chunk[T, R], window+2),
 		free:    make(chan *chunk[T, R], window),
+		room:    make(chan struct{}, 1),
 		fed:     make(chan struct{}),
 		next:    -1,
 	}
@@ -76,13 +88,23 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	return m
 }
 
-// start starts the feeder and the workers counted idle by newMapper.
+// start starts the feeder and the workers counted idle by newMapper, and
+// has doneMark sent on results once ctx is done. The function that sends
+// it runs on a goroutine of its own, counted in m.wg until it returns or
+// stop keeps it from running.
 func (m *mapper[T, R]) start() {
 	workers := int(m.idle.Load())
 	m.wg.Add(1 + workers)
 	go m.feed()
 	for range workers {
 		go m.worker()
+	}
+	if m.ctx.Done() != nil {
+		m.wg.Add(1)
+		m.unwatch = context.AfterFunc(m.ctx, func() {
+			defer m.wg.Done()
+			m.results <- &m.doneMark
+		})
 	}
 }
 
@@ -92,7 +114,39 @@ func (m *mapper[T, R]) stop() {
 	m.quit.Store(true)
 	atomic.OrInt64(&m.fill, stopBit)
 	m.cancel()
+	// The feeder may wait to send a chunk to workers that are all gone
+	// (runtime.Goexit in f): take the chunks off m.work until it returns.
+	// Nothing sends on m.work after that, so closing it ends the workers.
+	for wait := true; wait; {
+		select {
+		case <-m.work:
+			m.wakeFeeder()
+		case <-m.fed:
+			wait = false
+		}
+	}
+	close(m.work)
+	if m.unwatch != nil && m.unwatch() {
+		m.wg.Done()
+	}
 	m.wg.Wait()
+}
+
+// took is called by a worker that has taken a chunk off m.work: it wakes
+// the feeder waiting in send once half of the chunks are gone.
+func (m *mapper[T, R]) took() {
+	if len(m.work) <= cap(m.work)/2 {
+		m.wakeFeeder()
+	}
+}
+
+// wakeFeeder lets the feeder fill m.work again. The token stays in room if
+// the feeder is not waiting, so that it cannot miss it.
+func (m *mapper[T, R]) wakeFeeder() {
+	select {
+	case m.room <- struct{}{}:
+	default:
+	}
 }
 
 func (m *mapper[T, R]) feed() {
@@ -104,6 +158,7 @@ func (m *mapper[T, R]) feed() {
 	defer func() {
 		m.total = f.seq
 		close(m.fed)
+		m.results <- nil
 		m.wg.Done()
 	}()
 	perr := panics.Try(func() { m.in(f.yield()) })
@@ -122,12 +177,9 @@ func (m *mapper[T, R]) feed() {
 // block: the feeder may be blocked inside the input sequence, and its
 // partial chunk must not wait for the chunk to fill.
 func (m *mapper[T, R]) steal() *chunk[T, R] {
-	for {
+	for !m.askNext() {
 		s := atomic.LoadInt64(&m.fill)
 		if s&(sealedBit|stopBit) != 0 || s&countMask == 0 {
-			if s&(hungryBit|stopBit) != 0 || atomic.CompareAndSwapInt64(&m.fill, s, s|hungryBit) {
-				return nil
-			}
 			continue
 		}
 		c := m.open.Load()
@@ -137,6 +189,21 @@ func (m *mapper[T, R]) steal() *chunk[T, R] {
 		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {
 			c.n = int(s & countMask)
 			return c
+		}
+	}
+	return nil
+}
+
+// askNext asks the feeder to flush after its next item, unless its open
+// chunk holds items to steal. It reports whether there are none.
+func (m *mapper[T, R]) askNext() bool {
+	for {
+		s := atomic.LoadInt64(&m.fill)
+		if s&(sealedBit|stopBit) == 0 && s&countMask != 0 {
+			return false
+		}
+		if s&(hungryBit|stopBit) != 0 || atomic.CompareAndSwapInt64(&m.fill, s, s|hungryBit) {
+			return true
 		}
 	}
 }
@@ -156,47 +223,6 @@ func (m *mapper[T, R]) sealed(seq int64) bool {
 	return seq < open || seq == open && s&(sealedBit|stopBit) != 0
 }
 
-// receive returns the next chunk of results, or nil and the error that ends
-// the sequence, or nil, nil when every item has been processed.
-//
-// Before it blocks, receive takes the feeder's partial chunk for an idle
-// worker that has no other chunk waiting for it: the feeder may itself be
-// blocked inside in, and its items must not wait for the chunk to fill. The ordered loop does so only when the
-// chunk it yields next has not left the feeder (see sealed). The loop never
-// calls f itself, so that a slow item never keeps it from yielding the
-// results of the others.
-func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
-	done := m.ctx.Done()
-	for {
-		select {
-		case <-done:
-			return nil, context.Cause(m.ctx)
-		case c := <-m.results:
-			m.received++
-			return c, nil
-		default:
-		}
-		if m.fed == nil && m.received == m.total {
-			return nil, nil
-		}
-		if m.idle.Load() > 0 && len(m.work) == 0 && !m.sealed(m.next) {
-			m.handOff()
-		}
-		select {
-		case c := <-m.results:
-			m.received++
-			return c, nil
-		case <-m.fed:
-			m.fed = nil
-			if m.feedErr != nil {
-				return nil, m.feedErr
-			}
-		case <-done:
-			return nil, context.Cause(m.ctx)
-		}
-	}
-}
-
 // handOff takes the feeder's partial chunk, if any, and sends it to the
 // workers if no other chunk waits for them. The chunks on m.work stay in
 // input order, so that one worker calls f on the items in the order of the
@@ -206,6 +232,12 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 // held (the feeder's earlier chunks were sent before the open one was
 // opened), so the send finds the room it checked and never blocks.
 func (m *mapper[T, R]) handOff() {
+	// Slow items go one per chunk, and then there is never a partial
+	// chunk: asking for the next item takes no lock, where taking handoff
+	// would contend with the feeder, which takes it for every chunk.
+	if m.askNext() {
+		return
+	}
 	m.handoff.Lock()
 	defer m.handoff.Unlock()
 	if len(m.work) == cap(m.work) {
@@ -213,79 +245,5 @@ func (m *mapper[T, R]) handOff() {
 	}
 	if c := m.steal(); c != nil {
 		m.work <- c
-	}
-}
-
-// emit yields the results of c and then its error, if any. It reports
-// whether the sequence goes on.
-func (m *mapper[T, R]) emit(c *chunk[T, R], yield func(R, error) bool) bool {
-	for _, r := range c.out[:c.ok] {
-		if !yield(r, nil) {
-			return false
-		}
-	}
-	if c.err != nil {
-		// f sees ctx's error through the workers' context; report why ctx
-		// is done instead. An error of f's own stays, even if ctx is done
-		// by now.
-		err := c.err
-		if cerr := m.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
-			err = context.Cause(m.ctx)
-		}
-		var zero R
-		yield(zero, err)
-		return false
-	}
-	m.free <- c
-	return true
-}
-
-// unordered yields chunks as they come back from the workers.
-func (m *mapper[T, R]) unordered(yield func(R, error) bool) {
-	for {
-		c, err := m.receive()
-		if err != nil {
-			var zero R
-			yield(zero, err)
-			return
-		}
-		if c == nil || !m.emit(c, yield) {
-			return
-		}
-	}
-}
-
-// ordered yields chunks in input order, holding the ones that come back
-// early. There are at most window chunks, so the ring never overflows.
-func (m *mapper[T, R]) ordered(yield func(R, error) bool) {
-	ring := make([]*chunk[T, R], m.window)
-	var next int64
-	m.next = 0
-	for {
-		for c := ring[next%int64(m.window)]; c != nil; c = ring[next%int64(m.window)] {
-			ring[next%int64(m.window)] = nil
-			next++
-			m.next = next
-			if !m.emit(c, yield) {
-				return
-			}
-		}
-		c, err := m.receive()
-		if err != nil {
-			var zero R
-			yield(zero, err)
-			return
-		}
-		if c == nil {
-			return
-		}
-		if c.err == errGoexit {
-			// The worker that exited may be the only one, and the
-			// results before c may wait for it: end at once.
-			var zero R
-			yield(zero, c.err)
-			return
-		}
-		ring[c.seq%int64(m.window)] = c
 	}
 }

@@ -44,6 +44,7 @@ func TestChunksInOrder(t *testing.T) {
 			defer close(taken)
 			for len(items) < 9 {
 				c := <-m.work
+				m.took()
 				items = append(items, c.in[:c.n]...)
 			}
 		}()

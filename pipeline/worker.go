@@ -30,15 +30,26 @@ func (m *mapper[T, R]) worker() {
 			m.results <- c
 		}
 	}()
-	done := m.wctx.Done()
+	end := clock() // when the last chunk was done
 	for {
+		// A chunk that is waiting starts when the last one ended: one
+		// clock reading per chunk, not two, which counts for items that
+		// are slow enough to go one by one. Plain receives, not a select
+		// on the workers' context: stop closes m.work, and a select would
+		// lock a channel shared by every worker for every chunk.
+		start := end
 		select {
 		case c = <-m.work:
-		case <-done:
+		default:
+			c = <-m.work
+			start = clock()
+		}
+		if c == nil {
 			return
 		}
+		m.took()
 		m.idle.Add(-1)
-		m.process(c)
+		end = m.process(c, start)
 		// Count this worker idle before the loop can see the results, so
 		// that a loop with nothing to wait for takes the partial chunk.
 		m.idle.Add(1)
@@ -47,20 +58,31 @@ func (m *mapper[T, R]) worker() {
 	}
 }
 
+// epoch is the origin of clock.
+var epoch = time.Now()
+
+// clock returns the monotonic time since epoch: one clock reading, where
+// time.Now takes two (the wall clock too).
+func clock() time.Duration {
+	return time.Since(epoch)
+}
+
 var (
 	errGoexit      = errors.New("pipeline: f called runtime.Goexit")
 	errInputGoexit = errors.New("pipeline: the input sequence called runtime.Goexit")
 )
 
-// process calls f on the items of c, stopping at the first failure.
-func (m *mapper[T, R]) process(c *chunk[T, R]) {
-	start := time.Now()
+// process calls f on the items of c, stopping at the first failure. The
+// worker took c at start; process returns when it was done, both on clock.
+func (m *mapper[T, R]) process(c *chunk[T, R], start time.Duration) time.Duration {
 	if perr := panics.Try(func() { m.call(c) }); perr != nil {
 		c.err = perr
 	}
 	// c.in is not cleared: its items are overwritten when the chunk is
 	// filled again, and at most window chunks exist.
-	m.adapt(c.n, time.Since(start))
+	end := clock()
+	m.adapt(c.n, end-start)
+	return end
 }
 
 // call sets c.out[i] = f(c.in[i]) for the items of c, and c.ok to the
@@ -91,5 +113,9 @@ func (m *mapper[T, R]) adapt(n int, cost time.Duration) {
 	if per := cost / time.Duration(n); per > 0 {
 		t = min(t, int(targetCost/per))
 	}
-	m.target.Store(int64(min(max(t, 1), m.maxItems)))
+	// Stored only when it changes: the feeder reads it for every chunk,
+	// and slow items, one per chunk, would write it for every item.
+	if t := int64(min(max(t, 1), m.maxItems)); t != m.target.Load() {
+		m.target.Store(t)
+	}
 }
