@@ -32,19 +32,17 @@ type Pool[T any] struct {
 
 	mu         sync.Mutex
 	queue      ring[T]
-	size       int          // most workers at once
-	queueLimit int          // < 0: unbounded
-	workers    int          // live worker goroutines
-	idle       int          // workers looking for work, holding none
-	starting   int          // workers started that have not yet looked for work
-	spinning   int          // idle workers watching the queue
-	waking     int          // sleeping workers woken that have not yet looked for work
-	maxSpin    int          // most spinning workers: GOMAXPROCS-1 when New ran
-	maxSleep   int          // most sleeping workers: GOMAXPROCS when New ran
-	rests      atomic.Int64 // batches taken with several values that have some not started
+	size       int // most workers at once
+	queueLimit int // < 0: unbounded
+	workers    int // live worker goroutines
+	idle       int // workers looking for work, holding none
+	starting   int // workers started that have not yet looked for work
+	spinning   int // idle workers watching the queue
+	waking     int // sleeping workers woken that have not yet looked for work
+	maxSpin    int // most spinning workers: GOMAXPROCS-1 when New ran
+	maxSleep   int // most sleeping workers: GOMAXPROCS when New ran
 	sleepers   []*batch[T]
-	queued     atomic.Int64 // at most queue.len(), for idle workers to watch (see await)
-	closed     bool         // set by Close
+	closed     bool // set by Close
 	exited     chan struct{}
 	batches    []*batch[T]     // one per worker
 	submitters []*submitter[T] // blocked Submit calls, oldest first
@@ -57,6 +55,15 @@ type Pool[T any] struct {
 	submitted uint64
 	completed uint64
 	panicked  uint64
+
+	// Written without p.mu, each on a cache line of its own: a core that
+	// loads a line another core writes makes every write to it slow, and
+	// the submitters write the fields above all the time.
+	_      [64]byte
+	queued atomic.Int64 // at most queue.len(), for idle workers to watch (see await)
+	_      [56]byte
+	rests  atomic.Int64 // batches taken with several values that have some not started
+	_      [56]byte
 }
 
 // submitter is a Submit call blocked on a full queue. Whoever makes room
@@ -131,7 +138,7 @@ func (p *Pool[T]) Resize(size int) {
 		p.wakeAll() // let the surplus exit now
 	}
 	p.admit()
-	p.spawnFor(0)
+	p.spawnFor()
 	p.mu.Unlock()
 }
 

@@ -43,7 +43,7 @@ func (p *Pool[T]) tryPush(v T) (done bool, err error) {
 		return false, nil
 	}
 	p.push(v)
-	p.spawnFor(0)
+	p.spawnFor()
 	return true, nil
 }
 
@@ -113,5 +113,5 @@ func (p *Pool[T]) admit() {
 		p.push(s.v)
 		s.done <- nil
 	}
-	p.spawnFor(0)
+	p.spawnFor()
 }

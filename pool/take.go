@@ -1,11 +1,11 @@
 package pool
 
 // take refills b from the queue and reports whether there was anything. A
-// worker takes one value at a time while fewer than size workers run, so
-// that a free slot gets a new worker rather than a value stuck behind a
-// slow one, and under a queue limit, so that the limit counts every value
-// not started. Otherwise it takes a size-th of the queue, or a whole batch
-// if fast, at most maxBatch.
+// worker takes one value at a time under a queue limit, so that the limit
+// counts every value not started. Otherwise it takes a size-th of the
+// queue, or a whole batch if fast, at most maxBatch: a value left behind a
+// blocked one in the batch is stolen by the worker that spawnFor keeps
+// looking.
 func (p *Pool[T]) take(b *batch[T], fast bool) bool {
 	n := p.queue.len()
 	if n == 0 {
@@ -25,12 +25,10 @@ func (p *Pool[T]) take(b *batch[T], fast bool) bool {
 	return true
 }
 
-// batching reports whether workers take several values at once: not while
-// fewer than size workers run, so that a free slot gets a new worker
-// rather than a value stuck behind a slow one, and not under a queue limit,
-// so that the limit counts every value not started.
+// batching reports whether workers take several values at once: not under
+// a queue limit.
 func (p *Pool[T]) batching() bool {
-	return p.workers >= p.size && p.queueLimit < 0
+	return p.queueLimit < 0
 }
 
 // steal refills b with half the unstarted values of the batch that has the
@@ -56,22 +54,22 @@ func (p *Pool[T]) unstarted() int {
 	return n
 }
 
-// spawnFor wakes sleeping workers, or else starts workers while fewer than
-// size run, for the queued values, the batches with values not started, and
-// n others, that spinning, starting and waking workers will not take.
-func (p *Pool[T]) spawnFor(n int) {
-	// Each batch with values not started needs a worker awake besides
-	// its owner, to steal them should the owner block.
-	need := p.queue.len() + int(p.rests.Load()) + n
-	for need > p.spinning+p.starting+p.waking {
-		switch {
-		case len(p.sleepers) > 0:
-			p.wake(false)
-		case p.workers < p.size:
-			go p.worker(p.newWorker())
-		default:
-			return
-		}
+// spawnFor makes sure that, while values wait, queued or not started in a
+// worker's batch, at least one worker is spinning, starting or waking to
+// look for them: it wakes a sleeping worker, or else starts one if fewer
+// than size run. One is enough: a worker that finds values takes them and,
+// before it starts one, calls spawnFor again, so that if it blocks the next
+// one looks. Each worker thus asks for the next, and values spread over up
+// to size workers without a worker being started for each value.
+func (p *Pool[T]) spawnFor() {
+	if p.spinning+p.starting+p.waking > 0 || p.queue.len() == 0 && p.rests.Load() == 0 {
+		return
+	}
+	switch {
+	case len(p.sleepers) > 0:
+		p.wake(false)
+	case p.workers < p.size:
+		go p.worker(p.newWorker())
 	}
 }
 
