@@ -260,20 +260,8 @@ func TestGoBlockedAtLimitStopsWhenDone(t *testing.T) {
 		g.SetLimit(1)
 		g.Go(func() error { <-ctx.Done(); return nil })
 		var ran atomic.Bool
-		returned := make(chan struct{})
-		go func() {
-			g.Go(func() error { ran.Store(true); return nil })
-			close(returned)
-		}()
-		synctest.Wait()
-		cancel(errCause)
-		<-returned
-		if err := g.Wait(); err != errCause {
-			t.Errorf("Wait() = %v, want %v", err, errCause)
-		}
-		if ran.Load() {
-			t.Error("f started by a Go that was waiting for the limit when ctx ended")
-		}
+		returned := goWhenBlocked(g, func() error { ran.Store(true); return nil })
+		endWhileWaiting(t, g, cancel, returned, &ran)
 	})
 }
 

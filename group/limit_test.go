@@ -36,6 +36,21 @@ func goWhenBlocked(g *group.Group, f func() error) <-chan struct{} {
 	return returned
 }
 
+// endWhileWaiting ends the group's parent context with errCause while a Go
+// waits for the limit, and checks that the Go returns without starting its
+// f, which sets ran, and that Wait reports the cause.
+func endWhileWaiting(t *testing.T, g *group.Group, cancel context.CancelCauseFunc, returned <-chan struct{}, ran *atomic.Bool) {
+	t.Helper()
+	cancel(errCause)
+	<-returned
+	if err := g.Wait(); err != errCause {
+		t.Errorf("Wait() = %v, want %v", err, errCause)
+	}
+	if ran.Load() {
+		t.Error("f started by a Go that was waiting for the limit when ctx ended")
+	}
+}
+
 // TestWaitingGoRunsOnFreedGoroutine: when a short f returns and a Go waits
 // for the limit, the goroutine of that f runs the waiting Go's f itself.
 // (In a bubble the clock stands still while f waits for release.)
@@ -114,14 +129,7 @@ func TestSetLimitAgainWithContext(t *testing.T) {
 		}
 		var ran atomic.Bool
 		returned := goWhenBlocked(g, func() error { ran.Store(true); return nil })
-		cancel(errCause)
-		<-returned
-		if err := g.Wait(); err != errCause {
-			t.Errorf("Wait() = %v, want %v", err, errCause)
-		}
-		if ran.Load() {
-			t.Error("f started by a Go that was waiting for the limit when ctx ended")
-		}
+		endWhileWaiting(t, g, cancel, returned, &ran)
 	})
 }
 
@@ -157,14 +165,7 @@ func TestGoWaitingOnReplacedLimitStopsWhenDone(t *testing.T) {
 		var ran atomic.Bool
 		returned := goWhenBlocked(g, func() error { ran.Store(true); return nil })
 		g.SetLimit(1)
-		cancel(errCause)
-		<-returned
-		if err := g.Wait(); err != errCause {
-			t.Errorf("Wait() = %v, want %v", err, errCause)
-		}
-		if ran.Load() {
-			t.Error("f started by a Go that was waiting for the limit when ctx ended")
-		}
+		endWhileWaiting(t, g, cancel, returned, &ran)
 	})
 }
 
