@@ -47,11 +47,10 @@ func (g *Group) setLimiter(l *limiter) {
 }
 
 // shortTask is how long an f may take for its goroutine to run the f of a
-// waiting Go next. After a longer f the goroutine hands its slot to the
-// waiting Go and exits, as errgroup's goroutines do: the Go then starts a
-// goroutine, which runs as soon as the Go blocks again. Running the waiting
-// f at once would leave that Go queued behind it, and a processor that runs
-// out of work meanwhile would have to wait for it.
+// waiting Go next. After a longer f the goroutine starts a new goroutine
+// for the waiting f and exits, as errgroup's goroutines do: running the
+// waiting f at once would leave that Go queued behind it, and a processor
+// that runs out of work meanwhile would have to wait for it.
 const shortTask = 2 * time.Microsecond
 
 // A limiter caps how many goroutines of a group run an f at once. Goroutines
@@ -90,8 +89,7 @@ type waiter struct {
 type outcome int
 
 const (
-	taken   outcome = iota // a goroutine whose f returned runs the task
-	granted                // the waiter holds a slot and starts a goroutine
+	taken   outcome = iota // a goroutine runs the task under the slot it was handed
 	stopped                // the context ended: the task does not run
 )
 
@@ -127,10 +125,7 @@ func (l *limiter) enter(g *Group, t task) bool {
 	out := <-w.ready
 	w.t = task{}
 	l.spare.Store(w)
-	if out == granted {
-		go g.worker(l, t)
-	}
-	return out != stopped
+	return out == taken
 }
 
 // tryTake takes a slot if one is free and the context has not ended, and
@@ -147,9 +142,11 @@ func (l *limiter) tryTake() bool {
 
 // leave passes on the slot of a goroutine whose f has ended. If a Go waits
 // for a slot, leave takes over its task and returns it with true when
-// takeOver is set, and else grants the slot to the waiting Go; if none
-// waits, the slot is free again.
-func (l *limiter) leave(takeOver bool) (task, bool) {
+// takeOver is set, and else starts a goroutine of g for it under the slot,
+// before it lets that Go return: the new goroutine is then first in line
+// on this processor when this one exits, as a goroutine started by the Go
+// itself would not be. If none waits, the slot is free again.
+func (l *limiter) leave(g *Group, takeOver bool) (task, bool) {
 	l.mu.Lock()
 	if len(l.waiting) == 0 {
 		l.active--
@@ -163,11 +160,12 @@ func (l *limiter) leave(takeOver bool) (task, bool) {
 	l.waiting[k] = nil
 	l.waiting = l.waiting[:k]
 	l.mu.Unlock()
+	t := w.t
 	if !takeOver {
-		w.ready <- granted
+		go g.worker(l, t)
+		w.ready <- taken
 		return task{}, false
 	}
-	t := w.t
 	w.ready <- taken // w belongs to its Go call from here on
 	return t, true
 }

@@ -134,8 +134,8 @@ func TestSetLimitAgainWithContext(t *testing.T) {
 }
 
 // TestWaitingGoGetsSlotAfterLongTask: after an f that took long, its
-// goroutine hands the slot to the waiting Go, whose f runs on a goroutine
-// of its own, as with errgroup.
+// goroutine starts a goroutine for the f of the waiting Go, as with
+// errgroup, rather than run it itself.
 func TestWaitingGoGetsSlotAfterLongTask(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		var g group.Group

@@ -23,7 +23,7 @@ func (g *Group) worker(l *limiter, t task) {
 		// One clock reading per task: it ends one task and starts the
 		// next.
 		now := time.Now()
-		next, ok := l.leave(now.Sub(start) < shortTask)
+		next, ok := l.leave(g, now.Sub(start) < shortTask)
 		// The slot is passed on before the task is counted done, so
 		// that SetLimit after Wait finds no slot held.
 		g.wg.Done()
@@ -37,7 +37,7 @@ func (g *Group) worker(l *limiter, t task) {
 // run calls t.f unless the group's context is done by now, and records how
 // f ended: error, panic or runtime.Goexit. A panic is recovered, and the
 // goroutine goes on. After runtime.Goexit the goroutine cannot go on: it
-// grants its slot to a waiting Go, if any, and counts t done as it exits.
+// passes its slot to a waiting Go, if any, and counts t done as it exits.
 func (g *Group) run(l *limiter, t task) {
 	perr := panics.Call(func() {
 		if g.done() {
@@ -50,7 +50,7 @@ func (g *Group) run(l *limiter, t task) {
 	}, func() {
 		g.fail(ErrGoexit, t.seq)
 		if l != nil {
-			l.leave(false)
+			l.leave(g, false)
 		}
 		g.wg.Done()
 	})
