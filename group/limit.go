@@ -14,14 +14,16 @@ import (
 // under it still run panics, with the message errgroup uses behind a
 // "group: " prefix.
 //
-// Under a limit, when an f that took less than a few microseconds returns
-// while a Go waits for the limit, its goroutine runs the waiting Go's f
-// itself rather than exit and leave that Go to start a goroutine: for short
-// functions, starting goroutines is most of what Go costs. Such an f runs
-// on a goroutine started by an earlier Go call, so it has that call's
-// profiler labels, a panic's stack names that call as the goroutine's
-// creator, and it finds the goroutine as the earlier f left it (an f that
-// calls runtime.LockOSThread must call UnlockOSThread).
+// Under a limit, a Go that waits for a free slot does not start the
+// goroutine for its f itself: the goroutine of the group whose f returns
+// first runs the waiting f, if its own f took less than a few microseconds,
+// or else starts a goroutine for it. For short functions, starting
+// goroutines is most of what Go costs. An f may thus run on a goroutine
+// that a goroutine of the group started or ran an earlier f on: it has that
+// goroutine's profiler labels rather than those of the Go caller, a panic's
+// stack names that goroutine as its creator, and it finds the goroutine as
+// the earlier f left it (an f that calls runtime.LockOSThread must call
+// UnlockOSThread).
 func (g *Group) SetLimit(n int) {
 	if n < 0 {
 		g.setLimiter(nil)
@@ -142,10 +144,11 @@ func (l *limiter) tryTake() bool {
 
 // leave passes on the slot of a goroutine whose f has ended. If a Go waits
 // for a slot, leave takes over its task and returns it with true when
-// takeOver is set, and else starts a goroutine of g for it under the slot,
-// before it lets that Go return: the new goroutine is then first in line
-// on this processor when this one exits, as a goroutine started by the Go
-// itself would not be. If none waits, the slot is free again.
+// takeOver is set, and else starts a goroutine of g for it under the slot
+// before it lets that Go return. The Go then runs first on this processor
+// once this goroutine exits, makes its next call and waits, and the new
+// goroutine runs after it; or a processor that runs out of work takes the
+// new goroutine at once. If no Go waits, the slot is free again.
 func (l *limiter) leave(g *Group, takeOver bool) (task, bool) {
 	l.mu.Lock()
 	if len(l.waiting) == 0 {

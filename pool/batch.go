@@ -5,9 +5,8 @@ import "sync/atomic"
 // A batch holds the values a worker has taken from the queue. The worker
 // starts them in order, claiming one at a time with a compare-and-swap on
 // span; a worker that finds the queue empty steals the unstarted second half
-// under the pool's mutex. So a value never waits in one worker's batch while
-// another worker is free, and values that wait for each other behave as they
-// would if every worker took one value at a time.
+// under the pool's mutex. So a value waits in one worker's batch only while
+// size values run.
 //
 // vals, seq and done change only under the pool's mutex, by the owner; the
 // owner reads vals[i] without it once it has claimed i.

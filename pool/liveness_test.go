@@ -183,3 +183,38 @@ func TestResizeUpThenSubmit(t *testing.T) {
 		p.Close()
 	})
 }
+
+// TestQueueLimitStartsInOrder: under a queue limit workers take values one
+// at a time and start them in order, so work may wait for another value:
+// X and A block until the end, C waits for B, submitted before it, and B
+// must start, although without a limit a worker might have taken A and B
+// together and left B behind A while C filled the last slot.
+func TestQueueLimitStartsInOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		end, chB := make(chan struct{}), make(chan struct{})
+		p := pool.New(3, func(s string) {
+			switch s {
+			case "X", "A":
+				<-end
+			case "B":
+				close(chB)
+			case "C":
+				<-chB
+			}
+		})
+		p.SetQueueLimit(100)
+		p.Submit("X")
+		synctest.Wait()
+		for _, s := range []string{"A", "B", "C", "D"} {
+			p.Submit(s)
+		}
+		synctest.Wait()
+		select {
+		case <-chB:
+		default:
+			t.Errorf("B did not start while C waits for it: %+v", p.Stats())
+		}
+		close(end)
+		p.Close()
+	})
+}

@@ -19,10 +19,14 @@ import (
 // copied after first use.
 //
 // Workers take values in FIFO order, several per lock when the queue is long,
-// but a worker that finds the queue empty takes over values another worker
-// has taken and not started; so a value waits only while size values run,
-// as if every worker took one value at a time. Work may wait for another
-// value of the same Pool as long as fewer than size values wait that way.
+// and a worker that finds the queue empty takes over values another worker
+// has taken and not started; so a value waits only while size values run.
+// A value taken with others may start after one submitted later, though,
+// and so work that waits for another value of the same Pool may fill every
+// slot and deadlock. Under a queue limit (see SetQueueLimit) workers take
+// values one at a time and start them in order: work may then wait for
+// another value of the same Pool as long as fewer than size values wait
+// that way.
 //
 // Work that calls Wait or Close on its own Pool deadlocks, as does work that
 // calls Submit on its own Pool while a bounded queue is full; Submit with the
