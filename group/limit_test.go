@@ -51,19 +51,26 @@ func endWhileWaiting(t *testing.T, g *group.Group, cancel context.CancelCauseFun
 	}
 }
 
+// afterWaitingGo runs first under SetLimit(1), once a Go of second waits
+// for the limit, and returns the group when that Go has returned.
+func afterWaitingGo(first, second func() error) *group.Group {
+	g := new(group.Group)
+	g.SetLimit(1)
+	release := make(chan struct{})
+	g.Go(func() error { <-release; return first() })
+	returned := goWhenBlocked(g, second)
+	close(release)
+	<-returned
+	return g
+}
+
 // TestWaitingGoRunsOnFreedGoroutine: when a short f returns and a Go waits
 // for the limit, the goroutine of that f runs the waiting Go's f itself.
 // (In a bubble the clock stands still while f waits for release.)
 func TestWaitingGoRunsOnFreedGoroutine(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		var g group.Group
-		g.SetLimit(1)
-		release := make(chan struct{})
 		var first, second int
-		g.Go(func() error { first = goid(); <-release; return nil })
-		returned := goWhenBlocked(&g, func() error { second = goid(); return nil })
-		close(release)
-		<-returned
+		g := afterWaitingGo(func() error { first = goid(); return nil }, func() error { second = goid(); return nil })
 		if err := g.Wait(); err != nil {
 			t.Errorf("Wait() = %v, want nil", err)
 		}
@@ -77,14 +84,8 @@ func TestWaitingGoRunsOnFreedGoroutine(t *testing.T) {
 // goroutine's slot, nor the f of a Go waiting for it.
 func TestWaitingGoRunsAfterPanic(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		var g group.Group
-		g.SetLimit(1)
-		release := make(chan struct{})
-		g.Go(func() error { <-release; return panicWithEOF() })
 		var ran atomic.Bool
-		returned := goWhenBlocked(&g, func() error { ran.Store(true); return nil })
-		close(release)
-		<-returned
+		g := afterWaitingGo(panicWithEOF, func() error { ran.Store(true); return nil })
 		perr := mustPanicError(t, func() { g.Wait() })
 		if perr.Value != io.EOF {
 			t.Errorf("Value = %v, want %v", perr.Value, io.EOF)
@@ -99,14 +100,8 @@ func TestWaitingGoRunsAfterPanic(t *testing.T) {
 // goroutine; the f of a Go waiting for its slot still runs.
 func TestWaitingGoRunsAfterGoexit(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		var g group.Group
-		g.SetLimit(1)
-		release := make(chan struct{})
-		g.Go(func() error { <-release; runtime.Goexit(); return nil })
 		var ran atomic.Bool
-		returned := goWhenBlocked(&g, func() error { ran.Store(true); return nil })
-		close(release)
-		<-returned
+		g := afterWaitingGo(func() error { runtime.Goexit(); return nil }, func() error { ran.Store(true); return nil })
 		if err := g.Wait(); err != group.ErrGoexit {
 			t.Errorf("Wait() = %v, want %v", err, group.ErrGoexit)
 		}
@@ -138,14 +133,8 @@ func TestSetLimitAgainWithContext(t *testing.T) {
 // errgroup, rather than run it itself.
 func TestWaitingGoGetsSlotAfterLongTask(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		var g group.Group
-		g.SetLimit(1)
-		release := make(chan struct{})
 		var first, second int
-		g.Go(func() error { first = goid(); <-release; time.Sleep(time.Second); return nil })
-		returned := goWhenBlocked(&g, func() error { second = goid(); return nil })
-		close(release)
-		<-returned
+		g := afterWaitingGo(func() error { first = goid(); time.Sleep(time.Second); return nil }, func() error { second = goid(); return nil })
 		if err := g.Wait(); err != nil {
 			t.Errorf("Wait() = %v, want nil", err)
 		}
@@ -177,14 +166,8 @@ func TestPanicNilWithWaitingGo(t *testing.T) {
 		return
 	}
 	conctest.Bubble(t, func(t *testing.T) {
-		var g group.Group
-		g.SetLimit(1)
-		release := make(chan struct{})
-		g.Go(func() error { <-release; panic(nil) })
 		var runs atomic.Int32
-		returned := goWhenBlocked(&g, func() error { runs.Add(1); return nil })
-		close(release)
-		<-returned
+		g := afterWaitingGo(func() error { panic(nil) }, func() error { runs.Add(1); return nil })
 		perr := mustPanicError(t, func() { g.Wait() })
 		if perr.Value != nil {
 			t.Errorf("Value = %v, want nil", perr.Value)

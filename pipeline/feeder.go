@@ -35,7 +35,8 @@ func (f *feeder[T, R]) yield() func(T) bool {
 }
 
 // pushSlow is push when there is no open chunk or the loop has changed the
-// fill word.
+// fill word. It repeats yield's store and compare-and-swap rather than share
+// a helper with it: with the helper, inlined, P1 measured a fifth slower.
 func (f *feeder[T, R]) pushSlow(v T) bool {
 	for {
 		if f.c == nil && !f.open() {
