@@ -14,6 +14,6 @@
 // due while a waiter oversleeps loses rate: time.Ticker drops late ticks and
 // reaches about 11% of 10,000 ticks per second. The limiters here hand such
 // tokens to the waiters when they wake, but only those that fell due in the
-// last 5 ms (CatchUp), so idle time never builds a burst: see Ticker and
+// last 10 ms (CatchUp), so idle time never builds a burst: see Ticker and
 // TokenBucket for the exact rules.
 package ratelimit

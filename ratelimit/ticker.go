@@ -13,8 +13,8 @@ import (
 //
 //   - It keeps its long-run rate. A caller that comes late (a Go timer wakes
 //     about 1 ms late) gets every tick that fell due in the last CatchUp
-//     (5 ms) at once, so at most 1 + CatchUp/interval events pass at once:
-//     51 at 10,000 per second, 1 below 200 per second. time.Ticker
+//     (10 ms) at once, so at most 1 + CatchUp/interval events pass at once:
+//     101 at 10,000 per second, 1 below 100 per second. time.Ticker
 //     drops such ticks and falls behind.
 //   - Idle time builds no burst. When the next tick is more than CatchUp
 //     overdue, the grid starts again at the caller's time: after an idle

@@ -26,7 +26,7 @@ import (
 //     due meanwhile. Let D be the time the newest Wait's tokens became its
 //     own (for a Wait that took tokens at once and left some, the time the
 //     rate had added those left: that many tokens' worth earlier). Until
-//     CatchUp (5 ms) after D, Wait and WaitN may take more than burst, up to
+//     CatchUp (10 ms) after D, Wait and WaitN may take more than burst, up to
 //     the tokens the rate has added since D, r*(now-D): what a Wait loop
 //     that woke late is owed. So such a loop keeps the configured rate where
 //     rate.Limiter falls 1-5% short at 10,000/s with burst 10. Idle time
