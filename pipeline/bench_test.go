@@ -25,7 +25,9 @@ import (
 //	                  overstates)
 //
 // then impl=Map, impl=OrderedMap and impl=FanOut (Generate -> FanOut ->
-// Merge). One op is the whole workload; ns/item is the cost per item.
+// Merge). One op is the whole workload; ns/item is the cost per item. For
+// P2 and P3, x-paired is the time of ours over that of impl=ideal run
+// alternately with it, op by op.
 type workload struct {
 	items   int
 	workers int // 0: GOMAXPROCS
@@ -132,10 +134,31 @@ func run(b *testing.B, w workload) {
 		if sleeps && impl.name == "loop" || w.items >= 1_000_000 && impl.name == "ideal" {
 			continue
 		}
+		// Timer behaviour on a VM drifts over seconds, and the impls run
+		// one after another: for P2 and P3 each op of ours also runs the
+		// ideal, untimed, alternately before and after, so that x-paired
+		// compares runs taken at the same moment.
+		paired := w.items < 1_000_000 && impl.name != "handwritten" && impl.name != "loop" && impl.name != "ideal"
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
-			for b.Loop() {
+			var ours, ideal time.Duration
+			for i := 0; b.Loop(); i++ {
+				if !paired {
+					sink += impl.run()
+					continue
+				}
+				if i%2 == 0 {
+					ideal += untimed(b, func() { sink += staticShares(in, workers, w.f) })
+				}
+				start := time.Now()
 				sink += impl.run()
+				ours += time.Since(start)
+				if i%2 == 1 {
+					ideal += untimed(b, func() { sink += staticShares(in, workers, w.f) })
+				}
+			}
+			if ideal > 0 {
+				b.ReportMetric(float64(ours)/float64(ideal), "x-paired")
 			}
 			perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			b.ReportMetric(perOp/float64(w.items), "ns/item")
@@ -145,6 +168,15 @@ func run(b *testing.B, w workload) {
 			}
 		})
 	}
+}
+
+// untimed runs f with b's timer stopped and returns how long it took.
+func untimed(b *testing.B, f func()) time.Duration {
+	b.StopTimer()
+	defer b.StartTimer()
+	start := time.Now()
+	f()
+	return time.Since(start)
 }
 
 // handWrittenPipeline is the classic fan-out / fan-in program, unchanged
