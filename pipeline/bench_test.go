@@ -137,7 +137,7 @@ func run(b *testing.B, w workload) {
 		// Timer behaviour on a VM drifts over seconds, and the impls run
 		// one after another: for P2 and P3 each op of ours also runs the
 		// ideal, untimed, alternately before and after, so that x-paired
-		// compares runs taken at the same moment.
+		// compares adjacent runs.
 		paired := w.items < 1_000_000 && impl.name != "handwritten" && impl.name != "loop" && impl.name != "ideal"
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()

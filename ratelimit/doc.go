@@ -12,7 +12,7 @@
 // A Go timer on Linux fires about 1 ms late, and a timer for less than 1 ms
 // fires after about 1 ms. A limiter that discards the tokens or ticks that fall
 // due while a waiter oversleeps loses rate: time.Ticker drops late ticks and
-// reaches about 11% of 10,000 ticks per second. The limiters here hand such
+// reaches about 10% of 10,000 ticks per second. The limiters here hand such
 // tokens to the waiters when they wake, but only those that fell due in the
 // last 10 ms (CatchUp), so idle time never builds a burst: see Ticker and
 // TokenBucket for the exact rules.

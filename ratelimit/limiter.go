@@ -20,8 +20,8 @@ type Limiter interface {
 // CatchUp is how far back a limiter looks for tokens or ticks owed to a
 // waiter that woke late. Go timers fire about 1 ms late, and a loaded or
 // virtual machine now and then stalls a process for several milliseconds
-// more; 10 ms covers both while keeping the extra burst to a hundredth of a
-// second's worth of tokens.
+// more; 10 ms covers the timers and most such stalls while keeping the
+// extra burst to a hundredth of a second's worth of tokens.
 const CatchUp = 10 * time.Millisecond
 
 // ErrStopped is returned by Wait on a Ticker that has been stopped.

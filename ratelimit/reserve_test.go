@@ -156,9 +156,10 @@ func TestIdleBuildsNoOwedTokens(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			conctest.Bubble(t, func(t *testing.T) {
 				l := tc.make(10_000, 1)
-				time.Sleep(4 * time.Millisecond)
+				idle := CatchUp - time.Millisecond
+				time.Sleep(idle)
 				if got := waitsAtOnce(t, l.Wait); got != 1 {
-					t.Errorf("fresh bucket of 1, idle 4ms: %d Waits at once, want 1", got)
+					t.Errorf("fresh bucket of 1, idle %v: %d Waits at once, want 1", idle, got)
 				}
 			})
 		})
