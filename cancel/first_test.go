@@ -140,18 +140,24 @@ func TestFirstNil(t *testing.T) {
 	}
 }
 
+// waitForEnd returns a function for First that waits for its context to
+// end, stores the cause in *cause and counts its return in *returned.
+func waitForEnd(cause *error, returned *atomic.Int32) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		defer returned.Add(1)
+		<-ctx.Done()
+		*cause = context.Cause(ctx)
+		return 0, ctx.Err()
+	}
+}
+
 // A panic cancels the others and is raised once they have all returned,
 // even when another function succeeded.
 func TestFirstPanic(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		var cause error
 		var returned atomic.Int32
-		wait := func(ctx context.Context) (int, error) {
-			defer returned.Add(1)
-			<-ctx.Done()
-			cause = context.Cause(ctx)
-			return 0, ctx.Err()
-		}
+		wait := waitForEnd(&cause, &returned)
 		panicky := func(context.Context) (int, error) {
 			defer returned.Add(1)
 			time.Sleep(time.Second)
@@ -186,12 +192,7 @@ func TestFirstPanicNil(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		var cause error
 		var returned atomic.Int32
-		wait := func(ctx context.Context) (int, error) {
-			defer returned.Add(1)
-			<-ctx.Done()
-			cause = context.Cause(ctx)
-			return 0, ctx.Err()
-		}
+		wait := waitForEnd(&cause, &returned)
 		panicky := func(context.Context) (int, error) {
 			defer returned.Add(1)
 			return panicNil()
