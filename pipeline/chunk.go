@@ -6,17 +6,18 @@ import (
 )
 
 // A chunk carries consecutive items of the input from the feeder to a worker
-// and their results from the worker to the loop, so that one channel
-// operation moves many items. Chunks are recycled through mapper.free; their
+// and their results from the worker to the loop, so that one hand-off
+// moves many items. Chunks are recycled through mapper.free; their
 // number bounds the memory of a Map.
 type chunk[T, R any] struct {
-	gen atomic.Int64 // seq, published for the loop that steals chunks
-	seq int64        // position in the input, in chunks
-	in  []T          // items [0:n]
-	out []R          // results [0:ok]
-	n   int          // items in the chunk, fixed when it is sealed
-	ok  int          // leading items whose f succeeded
-	err error        // why item ok failed, if it did
+	gen  atomic.Int64 // seq, published for the loop that steals chunks
+	seq  int64        // position in the input, in chunks
+	in   []T          // items [0:n]
+	out  []R          // results [0:ok]
+	n    int          // items in the chunk, fixed when it is sealed
+	ok   int          // leading items whose f succeeded
+	err  error        // why item ok failed, if it did
+	next *chunk[T, R] // in a queue
 }
 
 // The feeder fills the open chunk one item at a time and publishes the count

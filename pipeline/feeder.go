@@ -1,6 +1,9 @@
 package pipeline
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync/atomic"
+)
 
 // A feeder runs the input sequence on its own goroutine and packs the items
 // into chunks for the workers. Only that goroutine uses it.
@@ -12,6 +15,7 @@ type feeder[T, R any] struct {
 	n    int          // items in c
 	base int64        // c's seq << genShift, the fill word of an empty c
 	seq  int64        // seq of the next chunk
+	free *chunk[T, R] // taken from m.free, linked by next
 }
 
 // yield returns the function that the input sequence calls with each item.
@@ -119,20 +123,21 @@ func (f *feeder[T, R]) open() bool {
 // the window exist, or waits for one. It returns nil when the loop has ended.
 func (f *feeder[T, R]) acquire() *chunk[T, R] {
 	m := f.m
-	select {
-	case c := <-m.free:
-		return c
-	default:
-	}
-	if m.made < m.window {
-		m.made++
-		return new(chunk[T, R])
-	}
-	select {
-	case c := <-m.free:
-		return c
-	case <-m.wctx.Done():
-		return nil
+	for {
+		if f.free == nil {
+			f.free = m.free.take()
+		}
+		if c := f.free; c != nil {
+			f.free = c.next
+			return c
+		}
+		if m.made < m.window {
+			m.made++
+			return new(chunk[T, R])
+		}
+		if !m.free.wait(m.wctx.Done()) {
+			return nil
+		}
 	}
 }
 
@@ -161,6 +166,10 @@ func (f *feeder[T, R]) flush() bool {
 // item, and with many workers waking goroutines is much of what they cost.
 // Once the loop has ended, stop takes the chunks off m.work and wakes the
 // feeder until it has returned.
+//
+// A woken feeder lets the goroutines that are ready run first: the worker
+// that woke it puts it next in line, ahead of the other workers woken with
+// that one (as sleeping ones are), and half of m.work is still there.
 func (f *feeder[T, R]) send(c *chunk[T, R]) {
 	m := f.m
 	for {
@@ -170,6 +179,7 @@ func (f *feeder[T, R]) send(c *chunk[T, R]) {
 		default:
 		}
 		<-m.room
+		runtime.Gosched()
 	}
 }
 

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"runtime"
 )
 
 // The loop's side of a mapper: it runs on the goroutine of the range loop,
@@ -25,22 +26,31 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 			return nil, context.Cause(m.ctx)
 		default:
 		}
-		var c *chunk[T, R]
-		select {
-		case c = <-m.results:
-		default:
+		c := m.pending
+		if c == nil {
+			c = m.results.take()
+		}
+		if c == nil {
 			if m.ended && m.received == m.total {
 				return nil, nil
 			}
 			if m.idle.Load() > 0 && len(m.work) == 0 && !m.sealed(m.next) {
 				m.handOff()
 			}
-			c = <-m.results
+			// Let the goroutines that are ready run before waiting:
+			// workers woken together then hand back their results
+			// before the loop runs again, rather than wake it each.
+			runtime.Gosched()
+			if c = m.results.take(); c == nil {
+				m.results.wait(nil)
+				continue
+			}
 		}
+		m.pending = c.next
 		switch c {
 		case &m.doneMark:
 			return nil, context.Cause(m.ctx)
-		case nil:
+		case &m.endMark:
 		default:
 			m.received++
 			return c, nil
@@ -72,7 +82,7 @@ func (m *mapper[T, R]) emit(c *chunk[T, R], yield func(R, error) bool) bool {
 		yield(zero, err)
 		return false
 	}
-	m.free <- c
+	m.free.push(c)
 	return true
 }
 

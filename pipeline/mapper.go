@@ -26,17 +26,17 @@ type mapper[T, R any] struct {
 	work    chan *chunk[T, R] // feeder (or loop) to workers; one per worker
 	handoff sync.Mutex        // orders the chunks on work; see handOff
 	room    chan struct{}     // the feeder may fill work again; see feeder.send
-	results chan *chunk[T, R] // workers to loop, and nil and doneMark; never full
-	free    chan *chunk[T, R] // loop to feeder; never full
 	fed     chan struct{}     // closed when the feeder has returned, for stop
-	total   int64             // chunks the feeder made; valid after its nil
-	feedErr error             // a panic of the input; valid after its nil
+	total   int64             // chunks the feeder made; valid after endMark
+	feedErr error             // a panic of the input; valid after endMark
 	made    int               // chunks allocated; feeder only
 	wg      sync.WaitGroup
 
 	// doneMark comes on results once ctx is done, so that the loop waits
-	// on one channel rather than select on two for every chunk.
+	// on one queue rather than on it and ctx. endMark comes when the feeder
+	// has returned.
 	doneMark chunk[T, R]
+	endMark  chunk[T, R]
 	unwatch  func() bool // stops the sending of doneMark; see start
 
 	// fill is written for every item: it has a cache line of its own.
@@ -52,11 +52,18 @@ type mapper[T, R any] struct {
 	_    [64]byte
 	quit atomic.Bool // workers stop between items; read for every item
 	_    [64]byte
+	// Every worker pushes results, and the loop takes them: a line of its
+	// own too.
+	results queue[T, R] // workers to loop, and endMark and doneMark
+	_       [64]byte
+	free    queue[T, R] // loop to feeder
+	_       [64]byte
 
 	// Loop state.
-	received int64 // chunks back from the workers
-	ended    bool  // the feeder's nil came on results
-	next     int64 // the chunk the loop yields next; -1 in any order
+	pending  *chunk[T, R] // taken from results, not yet received
+	received int64        // chunks back from the workers
+	ended    bool         // endMark came on results
+	next     int64        // the chunk the loop yields next; -1 in any order
 }
 
 // newMapper sets up a run with the given number of workers (GOMAXPROCS when
@@ -75,21 +82,19 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 		// the same time (as sleeping ones do) each find one at once
 		// instead of waiting in turn for the feeder to run.
 		work: make(chan *chunk[T, R], workers),
-		// At most window chunks exist, and then results takes the
-		// feeder's nil when it returns and doneMark: it is never full.
-		results: make(chan *chunk[T, R], window+2),
-		free:    make(chan *chunk[T, R], window),
-		room:    make(chan struct{}, 1),
-		fed:     make(chan struct{}),
-		next:    -1,
+		room: make(chan struct{}, 1),
+		fed:  make(chan struct{}),
+		next: -1,
 	}
+	m.results.init()
+	m.free.init()
 	m.target.Store(1)
 	m.idle.Store(int64(workers))
 	return m
 }
 
 // start starts the feeder and the workers counted idle by newMapper, and
-// has doneMark sent on results once ctx is done. The function that sends
+// has doneMark pushed on results once ctx is done. The function that pushes
 // it runs on a goroutine of its own, counted in m.wg until it returns or
 // stop keeps it from running.
 func (m *mapper[T, R]) start() {
@@ -103,7 +108,7 @@ func (m *mapper[T, R]) start() {
 		m.wg.Add(1)
 		m.unwatch = context.AfterFunc(m.ctx, func() {
 			defer m.wg.Done()
-			m.results <- &m.doneMark
+			m.results.push(&m.doneMark)
 		})
 	}
 }
@@ -158,7 +163,7 @@ func (m *mapper[T, R]) feed() {
 	defer func() {
 		m.total = f.seq
 		close(m.fed)
-		m.results <- nil
+		m.results.push(&m.endMark)
 		m.wg.Done()
 	}()
 	perr := panics.Try(func() { m.in(f.yield()) })

@@ -36,7 +36,7 @@ func TestChunksInOrder(t *testing.T) {
 			}
 		}()
 		synctest.Wait()
-		m.results <- new(chunk[int, int]) // a worker hands back a chunk
+		m.results.push(new(chunk[int, int])) // a worker hands back a chunk
 		<-done
 		var items []int
 		taken := make(chan struct{})
@@ -51,7 +51,7 @@ func TestChunksInOrder(t *testing.T) {
 		synctest.Wait()
 		go receive() // the loop again
 		synctest.Wait()
-		m.results <- new(chunk[int, int])
+		m.results.push(new(chunk[int, int]))
 		<-taken
 		if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8}; !slices.Equal(items, want) {
 			t.Errorf("the worker called f on %v, want %v", items, want)

@@ -27,7 +27,7 @@ func (m *mapper[T, R]) worker() {
 		// the loop waiting for it forever.
 		if c != nil {
 			c.err = errGoexit
-			m.results <- c
+			m.results.push(c)
 		}
 	}()
 	end := clock() // when the last chunk was done
@@ -53,7 +53,7 @@ func (m *mapper[T, R]) worker() {
 		// Count this worker idle before the loop can see the results, so
 		// that a loop with nothing to wait for takes the partial chunk.
 		m.idle.Add(1)
-		m.results <- c
+		m.results.push(c)
 		c = nil
 	}
 }
