@@ -40,11 +40,14 @@ type mapper[T, R any] struct {
 	unwatch  func() bool // stops the sending of doneMark; see start
 
 	// fill is written for every item: it has a cache line of its own.
-	_      [64]byte
-	fill   int64 // open chunk's seq, count and flags; atomic only
-	_      [64]byte
-	open   atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
-	target atomic.Int64                // flush a chunk at this many items
+	_    [64]byte
+	fill int64 // open chunk's seq, count and flags; atomic only
+	_    [64]byte
+	open atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
+	_    [64]byte
+	// Every worker reads target for every chunk, and the feeder writes
+	// open for every chunk: a line of its own.
+	target atomic.Int64 // flush a chunk at this many items
 	_      [64]byte
 	// idle changes twice per chunk in every worker: a line of its own
 	// keeps the feeder's use of open and target out of its way.

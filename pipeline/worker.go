@@ -30,29 +30,38 @@ func (m *mapper[T, R]) worker() {
 			m.results.push(c)
 		}
 	}()
-	end := clock() // when the last chunk was done
+	// Plain receives, not a select on the workers' context: stop closes
+	// m.work, and a select would lock a channel shared by every worker
+	// for every chunk.
+	var next *chunk[T, R] // taken before c went back
+	end := clock()        // when the last chunk was done
 	for {
-		// A chunk that is waiting starts when the last one ended: one
+		// A chunk that was waiting starts when the last one ended: one
 		// clock reading per chunk, not two, which counts for items that
-		// are slow enough to go one by one. Plain receives, not a select
-		// on the workers' context: stop closes m.work, and a select would
-		// lock a channel shared by every worker for every chunk.
+		// are slow enough to go one by one.
 		start := end
-		select {
-		case c = <-m.work:
-		default:
-			c = <-m.work
+		if c, next = next, nil; c == nil {
+			// This worker counts as idle: newMapper counted it, or it
+			// did before it handed back its last chunk.
+			if c = <-m.work; c == nil {
+				return
+			}
 			start = clock()
-		}
-		if c == nil {
-			return
+			m.idle.Add(-1)
 		}
 		m.took()
-		m.idle.Add(-1)
 		end = m.process(c, start)
-		// Count this worker idle before the loop can see the results, so
-		// that a loop with nothing to wait for takes the partial chunk.
-		m.idle.Add(1)
+		// Take the next chunk before handing back this one, if one is
+		// waiting, so that a worker that goes on at once never changes
+		// the idle count, which every worker shares. One that is about
+		// to wait counts itself idle before the loop can see the
+		// results, so that a loop with nothing else to wait for takes
+		// the partial chunk.
+		select {
+		case next = <-m.work:
+		default:
+			m.idle.Add(1)
+		}
 		m.results.push(c)
 		c = nil
 	}
@@ -75,9 +84,7 @@ var (
 // process calls f on the items of c, stopping at the first failure. The
 // worker took c at start; process returns when it was done, both on clock.
 func (m *mapper[T, R]) process(c *chunk[T, R], start time.Duration) time.Duration {
-	if perr := panics.Try(func() { m.call(c) }); perr != nil {
-		c.err = perr
-	}
+	m.call(c)
 	// c.in is not cleared: its items are overwritten when the chunk is
 	// filled again, and at most window chunks exist.
 	end := clock()
@@ -87,23 +94,34 @@ func (m *mapper[T, R]) process(c *chunk[T, R], start time.Duration) time.Duratio
 
 // call sets c.out[i] = f(c.in[i]) for the items of c, and c.ok to the
 // number of leading items that succeeded, until an item fails, f panics,
-// or the loop has ended.
+// or the loop has ended. It recovers a panic of f into c.err itself rather
+// than through panics.Try: after a slow item, every frame between the
+// worker and f is memory to bring back into the cache.
 func (m *mapper[T, R]) call(c *chunk[T, R]) {
+	returned := false
+	defer func() {
+		// When f calls runtime.Goexit, recover returns nil and the
+		// goroutine goes on exiting: the worker then reports it.
+		if !returned {
+			c.err = panics.New(recover())
+		}
+	}()
 	f, ctx, quit := m.f, m.wctx, &m.quit
 	in, out := c.in[:c.n], c.out[:c.n]
 	c.ok = 0
 	for i, v := range in {
 		if quit.Load() {
-			return
+			break
 		}
 		r, err := f(ctx, v)
 		if err != nil {
 			c.err = err
-			return
+			break
 		}
 		out[i] = r
 		c.ok = i + 1 // counted as it goes, so that a panic in f keeps it
 	}
+	returned = true
 }
 
 // adapt sets the chunk size so that a chunk costs about targetCost, growing
