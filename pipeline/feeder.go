@@ -133,7 +133,7 @@ func (f *feeder[T, R]) acquire() *chunk[T, R] {
 		}
 		if m.made < m.window {
 			m.made++
-			return new(chunk[T, R])
+			return newChunk[T, R](int(m.target.Load()))
 		}
 		if !m.free.wait(m.wctx.Done()) {
 			return nil

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"unsafe"
 )
 
 // TestOrderedMapWindow runs OrderedMap over an endless input whose first
@@ -68,6 +69,24 @@ func TestChunkLimit(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("chunkLimit(%s) = %d, want %d", tc.name, tc.got, tc.want)
 		}
+	}
+}
+
+// TestNewChunk: a chunk for one item holds the item and its result right
+// after its own fields; a chunk for more gets its memory when it is opened.
+func TestNewChunk(t *testing.T) {
+	c := newChunk[int, string](1)
+	if len(c.in) != 1 || len(c.out) != 1 {
+		t.Fatalf("newChunk(1): len(in), len(out) = %d, %d, want 1, 1", len(c.in), len(c.out))
+	}
+	base := uintptr(unsafe.Pointer(c))
+	in, out := uintptr(unsafe.Pointer(&c.in[0])), uintptr(unsafe.Pointer(&c.out[0]))
+	if size := unsafe.Sizeof(*c); in != base+size || out != in+unsafe.Sizeof(c.in[0]) {
+		t.Errorf("newChunk(1): item at chunk+%d, result at chunk+%d, want %d and %d",
+			in-base, out-base, size, size+unsafe.Sizeof(c.in[0]))
+	}
+	if c := newChunk[int, string](2); c.in != nil || c.out != nil {
+		t.Errorf("newChunk(2): cap(in), cap(out) = %d, %d, want 0, 0", cap(c.in), cap(c.out))
 	}
 }
 
