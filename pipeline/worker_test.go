@@ -48,3 +48,44 @@ func TestWorkerMeasuresChunks(t *testing.T) {
 		m.wg.Wait()
 	})
 }
+
+// TestWorkerTimesSingleItems: a worker times only some chunks of one item,
+// but often enough that cheap items grow the chunks again.
+func TestWorkerTimesSingleItems(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMapper(context.Background(), func(func(int) bool) {}, 1,
+			func(_ context.Context, v int) (int, error) {
+				time.Sleep(time.Microsecond)
+				return v, nil
+			})
+		defer m.cancel()
+		m.wg.Add(1)
+		go m.worker()
+		chunk := func() *chunk[int, int] {
+			c := newChunk[int, int](1)
+			c.n = 1
+			return c
+		}
+		for i := range timeEvery {
+			m.target.Store(1)
+			m.work <- chunk()
+			time.Sleep(time.Millisecond)
+			synctest.Wait()
+			if i == 0 && m.target.Load() != 2 {
+				t.Fatalf("target = %d after the first chunk of one cheap item, want 2", m.target.Load())
+			}
+			if i > 0 && m.target.Load() != 1 {
+				t.Errorf("target = %d after chunk %d of one item, want 1 (untimed)", m.target.Load(), i)
+			}
+		}
+		m.target.Store(1)
+		m.work <- chunk()
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if m.target.Load() != 2 {
+			t.Errorf("target = %d after chunk %d of one item, want 2 (timed)", m.target.Load(), timeEvery)
+		}
+		close(m.work)
+		m.wg.Wait()
+	})
+}
