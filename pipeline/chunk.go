@@ -24,6 +24,8 @@ type chunk[T, R any] struct {
 // item, the chunk holds the item and its result in its own memory: slow
 // items go one per chunk, and then the feeder, the worker and the loop each
 // bring two cache lines into their core's cache for it rather than four.
+// Once such a chunk gets larger slices, that memory keeps its last item and
+// result until the run ends, as c.in keeps its items (see mapper.call).
 func newChunk[T, R any](limit int) *chunk[T, R] {
 	if limit > 1 {
 		return new(chunk[T, R])

@@ -45,13 +45,13 @@ type mapper[T, R any] struct {
 	_    [64]byte
 	open atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
 	_    [64]byte
-	// Every worker reads target for every chunk, and the feeder writes
-	// open for every chunk: a line of its own.
+	// The feeder and the workers read target for every chunk, and the
+	// feeder writes open for every chunk: a line of its own.
 	target atomic.Int64 // flush a chunk at this many items
 	_      [64]byte
-	// idle changes twice per chunk in every worker: a line of its own
-	// keeps the feeder's use of open and target out of its way.
-	idle atomic.Int64 // workers outside process
+	// idle changes whenever a worker runs out of chunks: a line of its
+	// own keeps the feeder's use of open and target out of its way.
+	idle atomic.Int64 // workers waiting for a chunk, or about to
 	_    [64]byte
 	quit atomic.Bool // workers stop between items; read for every item
 	_    [64]byte

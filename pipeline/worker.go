@@ -17,12 +17,13 @@ import (
 // of the run on two cores.
 const targetCost = 200 * time.Microsecond
 
-// A worker times one chunk in timeEvery of those that hold one item, and
-// every other chunk. Reading the clock costs about 85 ns on the machines the
-// benchmarks were written on (its data is cold after a slow item), a tenth
-// of the rest of the way of an item that goes alone; and an item goes
-// alone only when it costs at least targetCost/2, so that a few more such
-// items before the chunks grow again cost next to nothing.
+// While the chunk size is 1, a worker times only one in timeEvery of its
+// chunks of one item; it times every other chunk. Timing a chunk of one
+// item then can only grow the size, and the size is 1 only while items
+// cost at least targetCost/2, so a few more of them one by one cost next
+// to nothing; while reading the clock costs about 85 ns on the machines
+// the benchmarks were written on (its data is cold after a slow item), a
+// tenth of the rest of the way of an item that goes alone.
 const timeEvery = 8
 
 // worker processes chunks from m.work until the loop ends.
@@ -30,7 +31,7 @@ func (m *mapper[T, R]) worker() {
 	defer m.wg.Done()
 	var c *chunk[T, R] // the chunk in hand
 	defer func() {
-		// Only runtime.Goexit in f leaves a chunk in hand (process
+		// Only runtime.Goexit in f leaves a chunk in hand (call
 		// recovers panics). Hand it back with an error rather than leave
 		// the loop waiting for it forever.
 		if c != nil {
@@ -42,11 +43,12 @@ func (m *mapper[T, R]) worker() {
 	// m.work, and a select would lock a channel shared by every worker
 	// for every chunk.
 	var (
-		next  *chunk[T, R]  // taken before c went back
-		end   time.Duration // when the last chunk was done, if it was timed
-		timed bool          // whether the last chunk was
+		next    *chunk[T, R]    // taken before c went back
+		end     time.Duration   // when the last chunk was done, if it was timed
+		timed   bool            // whether the last chunk was
+		untimed = timeEvery - 1 // chunks not timed in a row; the first is timed
 	)
-	for i := 0; ; i++ {
+	for {
 		waited := false
 		if c, next = next, nil; c == nil {
 			// This worker counts as idle: newMapper counted it, or it
@@ -58,7 +60,7 @@ func (m *mapper[T, R]) worker() {
 			m.idle.Add(-1)
 		}
 		m.took()
-		if c.n > 1 || i%timeEvery == 0 {
+		if c.n > 1 || m.target.Load() > 1 || untimed == timeEvery-1 {
 			// A chunk that was waiting starts when the last one ended:
 			// one clock reading per chunk, not two.
 			start := end
@@ -66,10 +68,11 @@ func (m *mapper[T, R]) worker() {
 				start = clock()
 			}
 			end = m.process(c, start)
-			timed = true
+			timed, untimed = true, 0
 		} else {
 			m.call(c)
 			timed = false
+			untimed++
 		}
 		// Take the next chunk before handing back this one, if one is
 		// waiting, so that a worker that goes on at once never changes

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -49,42 +50,49 @@ func TestWorkerMeasuresChunks(t *testing.T) {
 	})
 }
 
-// TestWorkerTimesSingleItems: a worker times only some chunks of one item,
-// but often enough that cheap items grow the chunks again.
+// TestWorkerTimesSingleItems: while the chunk size is 1, a worker times
+// only one in timeEvery of its chunks of one item, but often enough that
+// cheap items grow the chunks again; it times a chunk of one item at once
+// when the size is larger, and a timed chunk right behind an untimed one
+// starts when it was taken.
 func TestWorkerTimesSingleItems(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMapper(context.Background(), func(func(int) bool) {}, 1,
 			func(_ context.Context, v int) (int, error) {
-				time.Sleep(time.Microsecond)
+				time.Sleep(time.Duration(v) * time.Microsecond)
 				return v, nil
 			})
 		defer m.cancel()
 		m.wg.Add(1)
 		go m.worker()
-		chunk := func() *chunk[int, int] {
+		chunk := func(v int) *chunk[int, int] { // one item of v µs
 			c := newChunk[int, int](1)
-			c.n = 1
+			c.in[0], c.n = v, 1
 			return c
 		}
-		for i := range timeEvery {
-			m.target.Store(1)
-			m.work <- chunk()
-			time.Sleep(time.Millisecond)
+		check := func(when string, want int64) {
+			t.Helper()
+			time.Sleep(time.Second) // f's sleeps end
 			synctest.Wait()
-			if i == 0 && m.target.Load() != 2 {
-				t.Fatalf("target = %d after the first chunk of one cheap item, want 2", m.target.Load())
-			}
-			if i > 0 && m.target.Load() != 1 {
-				t.Errorf("target = %d after chunk %d of one item, want 1 (untimed)", m.target.Load(), i)
+			if got := m.target.Load(); got != want {
+				t.Errorf("%s: target = %d, want %d", when, got, want)
 			}
 		}
 		m.target.Store(1)
-		m.work <- chunk()
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if m.target.Load() != 2 {
-			t.Errorf("target = %d after chunk %d of one item, want 2 (timed)", m.target.Load(), timeEvery)
+		m.work <- chunk(1)
+		check("the first chunk of one cheap item", 2)
+		for i := 1; i < timeEvery-1; i++ {
+			m.target.Store(1)
+			m.work <- chunk(1)
+			check(fmt.Sprintf("chunk %d of one cheap item (untimed)", i), 1)
 		}
+		m.target.Store(1)
+		m.work <- chunk(1) // untimed
+		m.work <- chunk(1) // timed, taken as soon as the last is done
+		check(fmt.Sprintf("chunk %d right behind an untimed one", timeEvery), 2)
+		m.target.Store(4)
+		m.work <- chunk(1000)
+		check("one slow item while the size is 4", 1)
 		close(m.work)
 		m.wg.Wait()
 	})
