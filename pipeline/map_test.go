@@ -431,3 +431,36 @@ func TestMapRangeTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestMapPanicNil: with GODEBUG=panicnil=1, recover returns nil for
+// panic(nil) in f; the sequence still ends with a *PanicError rather than
+// drop the item or take it for runtime.Goexit.
+func TestMapPanicNil(t *testing.T) {
+	if !conctest.Child(t, "GODEBUG=panicnil=1") {
+		return
+	}
+	for name, mapf := range maps {
+		f := func(_ context.Context, v int) (int, error) {
+			if v == 7 {
+				panic(nil)
+			}
+			return v, nil
+		}
+		var errs []error
+		n := 0
+		for _, err := range mapf(context.Background(), slices.Values(ints(10)), 2, f) {
+			if err != nil {
+				errs = append(errs, err)
+			} else {
+				n++
+			}
+		}
+		var perr *pipeline.PanicError
+		if len(errs) != 1 || !errors.As(errs[0], &perr) || perr.Value != nil {
+			t.Errorf("%s: errors = %v, want one *PanicError with a nil Value", name, errs)
+		}
+		if n > 9 {
+			t.Errorf("%s: %d results, want at most 9", name, n)
+		}
+	}
+}

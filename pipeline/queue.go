@@ -66,11 +66,16 @@ func (q *queue[T, R]) wait(done <-chan struct{}) bool {
 	case <-q.wake:
 		return true
 	case <-done:
-		// A push that ends the wait now sends on wake: take its token, so
-		// that the next wait does not return early.
-		if !q.head.CompareAndSwap(&q.waiting, nil) {
-			<-q.wake
-		}
+		q.endWait()
 		return false
+	}
+}
+
+// endWait takes the waiting mark back after done ended a wait. If a push
+// has replaced it, that push sends on wake: endWait takes its token, so
+// that the next wait does not return early.
+func (q *queue[T, R]) endWait() {
+	if !q.head.CompareAndSwap(&q.waiting, nil) {
+		<-q.wake
 	}
 }

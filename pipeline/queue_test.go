@@ -112,3 +112,23 @@ func TestQueueConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestQueueWaitEndsRacingPush: a push that comes between a wait and the
+// done that ends it leaves neither the waiting mark nor its wake token
+// behind, so the next take or wait sees only real chunks.
+func TestQueueWaitEndsRacingPush(t *testing.T) {
+	var q queue[int, int]
+	q.init()
+	q.head.Store(&q.waiting) // as wait does on an empty queue
+	q.push(&chunk[int, int]{seq: 1})
+	q.endWait() // as wait does when done is closed
+	if len(q.wake) != 0 {
+		t.Error("a wait that done ended left a wake token behind")
+	}
+	if q.head.Load() == &q.waiting {
+		t.Error("a wait that done ended left the waiting mark behind")
+	}
+	if got := takeSeqs(&q); len(got) != 1 || got[0] != 1 {
+		t.Errorf("take() = %v, want [1]", got)
+	}
+}
