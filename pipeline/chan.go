@@ -1,8 +1,17 @@
 package pipeline
 
+import "runtime"
+
 // send delivers v on out and reports true, or reports false once done is
 // closed. The first select is the fast path: a receiver is waiting or a
 // buffer slot is free, and no ctx bookkeeping is needed.
+//
+// A sender that waited for room and finds out full again yields once: the
+// receiver that woke it put it next in line, ahead of the receivers woken
+// with that one (as workers whose sleeps end together are), which would
+// otherwise wake it again for every value they take. After the yield it
+// fills the room they made in one go. A sender that finds room already
+// made goes on at once.
 func send[T any](done <-chan struct{}, out chan<- T, v T) bool {
 	select {
 	case out <- v:
@@ -11,6 +20,9 @@ func send[T any](done <-chan struct{}, out chan<- T, v T) bool {
 	}
 	select {
 	case out <- v:
+		if len(out) == cap(out) {
+			runtime.Gosched()
+		}
 		return true
 	case <-done:
 		return false
