@@ -1,16 +1,13 @@
 package pipeline
 
-import (
-	"sync/atomic"
-	"unsafe"
-)
+import "unsafe"
 
 // A chunk carries consecutive items of the input from the feeder to a worker
 // and their results from the worker to the loop, so that one hand-off
 // moves many items. Chunks are recycled through mapper.free; their
 // number bounds the memory of a Map.
 type chunk[T, R any] struct {
-	gen  atomic.Int64 // seq, published for the loop that steals chunks
+	gen  int64        // seq, published for the loop that steals chunks; atomic only
 	seq  int64        // position in the input, in chunks
 	in   []T          // items [0:n]
 	out  []R          // results [0:ok]

@@ -80,7 +80,7 @@ func (f *feeder[T, R]) open() bool {
 	if c == nil {
 		return false
 	}
-	limit := int(m.target.Load())
+	limit := int(atomic.LoadInt64(&m.target))
 	if cap(c.in) < limit {
 		// Cheap items grow the limit to m.maxItems in a few doublings:
 		// allocate for three more at once, so that a chunk is reallocated
@@ -102,7 +102,7 @@ func (f *feeder[T, R]) open() bool {
 	// wait for every cache miss.
 	clear(c.in)
 	c.seq, c.n, c.ok, c.err = f.seq, 0, 0, nil
-	c.gen.Store(f.seq)
+	atomic.StoreInt64(&c.gen, f.seq)
 	m.open.Store(c)
 	f.base = f.seq << genShift
 	f.seq++
@@ -133,7 +133,7 @@ func (f *feeder[T, R]) acquire() *chunk[T, R] {
 		}
 		if m.made < m.window {
 			m.made++
-			return newChunk[T, R](int(m.target.Load()))
+			return newChunk[T, R](int(atomic.LoadInt64(&m.target)))
 		}
 		if !m.free.wait(m.wctx.Done()) {
 			return nil

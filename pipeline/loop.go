@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync/atomic"
 )
 
 // The loop's side of a mapper: it runs on the goroutine of the range loop,
@@ -34,7 +35,7 @@ func (m *mapper[T, R]) receive() (*chunk[T, R], error) {
 			if m.ended && m.received == m.total {
 				return nil, nil
 			}
-			if m.idle.Load() > 0 && len(m.work) == 0 && !m.sealed(m.next) {
+			if atomic.LoadInt64(&m.idle) > 0 && len(m.work) == 0 && !m.sealed(m.next) {
 				m.handOff()
 			}
 			// Let the goroutines that are ready run before waiting:

@@ -39,6 +39,14 @@ type mapper[T, R any] struct {
 	endMark  chunk[T, R]
 	unwatch  func() bool // stops the sending of doneMark; see start
 
+	// The words below that are marked "atomic only" are plain integers
+	// used through the functions of sync/atomic rather than its types. A
+	// generic function compiled into a package that does not import
+	// sync/atomic itself, as most users of Map do not, calls the methods of
+	// those types rather than inline them; the functions are compiled to
+	// single instructions everywhere. For quit, read for every item, the
+	// call cost a tenth of P1.
+	//
 	// fill is written for every item: it has a cache line of its own.
 	_    [64]byte
 	fill int64 // open chunk's seq, count and flags; atomic only
@@ -47,13 +55,13 @@ type mapper[T, R any] struct {
 	_    [64]byte
 	// The feeder and the workers read target for every chunk, and the
 	// feeder writes open for every chunk: a line of its own.
-	target atomic.Int64 // flush a chunk at this many items
+	target int64 // flush a chunk at this many items; atomic only
 	_      [64]byte
 	// idle changes whenever a worker runs out of chunks: a line of its
 	// own keeps the feeder's use of open and target out of its way.
-	idle atomic.Int64 // workers waiting for a chunk, or about to
+	idle int64 // workers waiting for a chunk, or about to; atomic only
 	_    [64]byte
-	quit atomic.Bool // workers stop between items; read for every item
+	quit int32 // set when the loop has ended: workers stop between items; atomic only
 	_    [64]byte
 	// Every worker pushes results, and the loop takes them: a line of its
 	// own too.
@@ -91,8 +99,8 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	}
 	m.results.init()
 	m.free.init()
-	m.target.Store(1)
-	m.idle.Store(int64(workers))
+	m.target = 1
+	m.idle = int64(workers)
 	return m
 }
 
@@ -101,7 +109,7 @@ func newMapper[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 // it runs on a goroutine of its own, counted in m.wg until it returns or
 // stop keeps it from running.
 func (m *mapper[T, R]) start() {
-	workers := int(m.idle.Load())
+	workers := int(m.idle)
 	m.wg.Add(1 + workers)
 	go m.feed()
 	for range workers {
@@ -119,7 +127,7 @@ func (m *mapper[T, R]) start() {
 // stop ends the run: the feeder stops at its next item, the workers before
 // their next call of f. It returns when every goroutine has returned.
 func (m *mapper[T, R]) stop() {
-	m.quit.Store(true)
+	atomic.StoreInt32(&m.quit, 1)
 	atomic.OrInt64(&m.fill, stopBit)
 	m.cancel()
 	// The feeder may wait to send a chunk to workers that are all gone
@@ -191,7 +199,7 @@ func (m *mapper[T, R]) steal() *chunk[T, R] {
 			continue
 		}
 		c := m.open.Load()
-		if c.gen.Load() != s>>genShift {
+		if atomic.LoadInt64(&c.gen) != s>>genShift {
 			continue // the feeder is between chunks
 		}
 		if atomic.CompareAndSwapInt64(&m.fill, s, (s|sealedBit)&^hungryBit) {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 )
@@ -16,7 +17,7 @@ func TestChunksInOrder(t *testing.T) {
 		m := newMapper(context.Background(), func(func(int) bool) {}, 1,
 			func(_ context.Context, v int) (int, error) { return v, nil })
 		defer m.cancel()
-		m.target.Store(4)
+		atomic.StoreInt64(&m.target, 4)
 		f := &feeder[int, int]{m: m, fill: &m.fill}
 		yield := f.yield()
 		for i := range 5 { // a full chunk of items 0-3, and item 4

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopatterns/concurrency/internal/panics"
@@ -57,10 +58,10 @@ func (m *mapper[T, R]) worker() {
 				return
 			}
 			waited = true
-			m.idle.Add(-1)
+			atomic.AddInt64(&m.idle, -1)
 		}
 		m.took()
-		if c.n > 1 || m.target.Load() > 1 || untimed == timeEvery-1 {
+		if c.n > 1 || atomic.LoadInt64(&m.target) > 1 || untimed == timeEvery-1 {
 			// A chunk that was waiting starts when the last one ended:
 			// one clock reading per chunk, not two.
 			start := end
@@ -83,7 +84,7 @@ func (m *mapper[T, R]) worker() {
 		select {
 		case next = <-m.work:
 		default:
-			m.idle.Add(1)
+			atomic.AddInt64(&m.idle, 1)
 		}
 		m.results.push(c)
 		c = nil
@@ -130,11 +131,11 @@ func (m *mapper[T, R]) call(c *chunk[T, R]) {
 			c.err = panics.New(recover())
 		}
 	}()
-	f, ctx, quit := m.f, m.wctx, &m.quit
+	f, ctx := m.f, m.wctx
 	in, out := c.in[:c.n], c.out[:c.n]
 	c.ok = 0
 	for i, v := range in {
-		if quit.Load() {
+		if atomic.LoadInt32(&m.quit) != 0 {
 			break
 		}
 		r, err := f(ctx, v)
@@ -151,13 +152,13 @@ func (m *mapper[T, R]) call(c *chunk[T, R]) {
 // adapt sets the chunk size so that a chunk costs about targetCost, growing
 // it at most twofold at a time.
 func (m *mapper[T, R]) adapt(n int, cost time.Duration) {
-	t := max(2*n, int(m.target.Load()))
+	t := max(2*n, int(atomic.LoadInt64(&m.target)))
 	if per := cost / time.Duration(n); per > 0 {
 		t = min(t, int(targetCost/per))
 	}
 	// Stored only when it changes: the feeder reads it for every chunk,
 	// and slow items, one per chunk, would write it for every item.
-	if t := int64(min(max(t, 1), m.maxItems)); t != m.target.Load() {
-		m.target.Store(t)
+	if t := int64(min(max(t, 1), m.maxItems)); t != atomic.LoadInt64(&m.target) {
+		atomic.StoreInt64(&m.target, t)
 	}
 }

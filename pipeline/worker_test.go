@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -28,12 +29,12 @@ func TestWorkerMeasuresChunks(t *testing.T) {
 			t.Helper()
 			time.Sleep(time.Second) // f's sleeps end
 			synctest.Wait()
-			if got := m.target.Load(); got != want {
+			if got := atomic.LoadInt64(&m.target); got != want {
 				t.Errorf("%s: target = %d, want %d", when, got, want)
 			}
-			m.target.Store(64) // as if the items were cheap before
+			atomic.StoreInt64(&m.target, 64) // as if the items were cheap before
 		}
-		m.target.Store(64)
+		atomic.StoreInt64(&m.target, 64)
 		m.work <- chunk()
 		time.Sleep(time.Hour)
 		m.wg.Add(1)
@@ -74,23 +75,23 @@ func TestWorkerTimesSingleItems(t *testing.T) {
 			t.Helper()
 			time.Sleep(time.Second) // f's sleeps end
 			synctest.Wait()
-			if got := m.target.Load(); got != want {
+			if got := atomic.LoadInt64(&m.target); got != want {
 				t.Errorf("%s: target = %d, want %d", when, got, want)
 			}
 		}
-		m.target.Store(1)
+		atomic.StoreInt64(&m.target, 1)
 		m.work <- chunk(1)
 		check("the first chunk of one cheap item", 2)
 		for i := 1; i < timeEvery-1; i++ {
-			m.target.Store(1)
+			atomic.StoreInt64(&m.target, 1)
 			m.work <- chunk(1)
 			check(fmt.Sprintf("chunk %d of one cheap item (untimed)", i), 1)
 		}
-		m.target.Store(1)
+		atomic.StoreInt64(&m.target, 1)
 		m.work <- chunk(1) // untimed
 		m.work <- chunk(1) // timed, taken as soon as the last is done
 		check(fmt.Sprintf("chunk %d right behind an untimed one", timeEvery), 2)
-		m.target.Store(4)
+		atomic.StoreInt64(&m.target, 4)
 		m.work <- chunk(1000)
 		check("one slow item while the size is 4", 1)
 		close(m.work)
