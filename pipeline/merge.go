@@ -23,13 +23,12 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 	}
 	// The last forwarder to finish closes out, so no extra goroutine waits
 	// for the others.
-	left := new(atomic.Int64)
-	left.Store(int64(len(ins)))
+	left := int64(len(ins))
 	for _, in := range ins {
 		go func() {
 			done := ctx.Done()
 			defer func() {
-				if left.Add(-1) == 0 {
+				if atomic.AddInt64(&left, -1) == 0 {
 					close(out)
 				}
 			}()
