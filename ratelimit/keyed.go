@@ -43,11 +43,16 @@ const keyedShards = 32
 // The zero value allows no event; use NewKeyed. A Keyed is safe for
 // concurrent use and must not be copied after first use.
 type Keyed[K comparable] struct {
-	limit  rate.Limit
-	lim    limits
-	base   time.Time
-	seed   maphash.Seed
-	active atomic.Int64 // shards in use: fewer than all under a small SetMaxKeys
+	limit rate.Limit
+	lim   limits
+	base  time.Time
+	seed  maphash.Seed
+	// active is the number of shards in use: fewer than all under a
+	// small SetMaxKeys. It is read through atomic.LoadInt32, not held in an
+	// atomic.Int32: Keyed is compiled into the package that uses it, and
+	// there the methods of atomic.Int32 are called rather than inlined
+	// unless that package imports sync/atomic itself.
+	active int32
 	shards []keyedShard[K]
 }
 
@@ -68,7 +73,7 @@ func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 	for i := range k.shards {
 		k.shards[i].sweepAt = minSweep
 	}
-	k.active.Store(keyedShards)
+	k.active = keyedShards
 	return k
 }
 
@@ -84,10 +89,10 @@ func (k *Keyed[K]) Allow(key K) bool {
 	// What follows is k.lock and s.get written out, as the compiler does
 	// not inline them, and a call costs a few percent of an Allow.
 	h := maphash.Comparable(k.seed, key)
-	n := k.active.Load()
+	n := int64(atomic.LoadInt32(&k.active))
 	s := &k.shards[shardOf(h, n)]
 	s.mu.Lock()
-	if k.active.Load() != n {
+	if int64(atomic.LoadInt32(&k.active)) != n {
 		s.mu.Unlock()
 		s = k.lock(h)
 	}
@@ -160,7 +165,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	if n > 0 {
 		active = min(active, max(n/minSweep, 1))
 	}
-	if int(k.active.Load()) != active {
+	if int(atomic.LoadInt32(&k.active)) != active {
 		k.reshard(active)
 	}
 	for i := range k.shards[:active] {
@@ -193,12 +198,12 @@ func (k *Keyed[K]) Len() int {
 // lock locks and returns the shard of a key with hash h.
 func (k *Keyed[K]) lock(h uint64) *keyedShard[K] {
 	for {
-		n := k.active.Load()
+		n := int64(atomic.LoadInt32(&k.active))
 		s := &k.shards[shardOf(h, n)]
 		s.mu.Lock()
 		// SetMaxKeys changes the number of shards only while holding every
 		// shard's lock: if it is unchanged now, s is key's shard.
-		if k.active.Load() == n {
+		if int64(atomic.LoadInt32(&k.active)) == n {
 			return s
 		}
 		s.mu.Unlock()
@@ -222,7 +227,7 @@ func (k *Keyed[K]) reshard(active int) {
 	for i := range k.shards {
 		old[i], k.shards[i].t = k.shards[i].t, keyedTable[K]{}
 	}
-	k.active.Store(int64(active))
+	atomic.StoreInt32(&k.active, int32(active))
 	for _, t := range old {
 		for i, tag := range t.tags {
 			if tag != 0 {
