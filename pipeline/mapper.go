@@ -15,6 +15,42 @@ import (
 // own goroutine yields the results. All goroutines have returned when the
 // loop statement ends.
 type mapper[T, R any] struct {
+	// The words marked "atomic only" are plain integers used through the
+	// functions of sync/atomic rather than its types. A generic function
+	// compiled into a package that does not import sync/atomic itself, as
+	// most users of Map do not, calls the methods of those types rather
+	// than inlining them; the functions are compiler intrinsics, inlined in
+	// every package. For quit, read for every item, the call cost a tenth
+	// of the time per item of BenchmarkP1.
+	//
+	// The 64-bit ones come first, after nothing but other 64-bit words and
+	// 64-byte pads: on 32-bit platforms only the start of an allocated
+	// struct is 64-bit aligned, and a 64-bit atomic operation panics on a
+	// word that is not.
+	//
+	// fill is written for every item: it has a cache line of its own.
+	_    [64]byte
+	fill int64 // open chunk's seq, count and flags; atomic only
+	_    [64]byte
+	// The feeder and the workers read target for every chunk: a line of
+	// its own, away from open, which the feeder writes for every chunk.
+	target int64 // flush a chunk at this many items; atomic only
+	_      [64]byte
+	// idle changes whenever a worker runs out of chunks: a line of its
+	// own keeps the feeder's use of open and target out of its way.
+	idle int64 // workers waiting for a chunk, or about to; atomic only
+	_    [64]byte
+	open atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
+	_    [64]byte
+	quit int32 // set when the loop has ended: workers stop between items; atomic only
+	_    [64]byte
+	// Every worker pushes results, and the loop takes them: a line of its
+	// own too.
+	results queue[T, R] // workers to loop, and endMark and doneMark
+	_       [64]byte
+	free    queue[T, R] // loop to feeder
+	_       [64]byte
+
 	ctx      context.Context // the caller's
 	wctx     context.Context // the workers', cancelled when the loop ends
 	cancel   context.CancelFunc
@@ -38,37 +74,6 @@ type mapper[T, R any] struct {
 	doneMark chunk[T, R]
 	endMark  chunk[T, R]
 	unwatch  func() bool // stops the sending of doneMark; see start
-
-	// The words below that are marked "atomic only" are plain integers
-	// used through the functions of sync/atomic rather than its types. A
-	// generic function compiled into a package that does not import
-	// sync/atomic itself, as most users of Map do not, calls the methods of
-	// those types rather than inline them; the functions are compiled to
-	// single instructions everywhere. For quit, read for every item, the
-	// call cost a tenth of P1.
-	//
-	// fill is written for every item: it has a cache line of its own.
-	_    [64]byte
-	fill int64 // open chunk's seq, count and flags; atomic only
-	_    [64]byte
-	open atomic.Pointer[chunk[T, R]] // the chunk the feeder is filling
-	_    [64]byte
-	// The feeder and the workers read target for every chunk, and the
-	// feeder writes open for every chunk: a line of its own.
-	target int64 // flush a chunk at this many items; atomic only
-	_      [64]byte
-	// idle changes whenever a worker runs out of chunks: a line of its
-	// own keeps the feeder's use of open and target out of its way.
-	idle int64 // workers waiting for a chunk, or about to; atomic only
-	_    [64]byte
-	quit int32 // set when the loop has ended: workers stop between items; atomic only
-	_    [64]byte
-	// Every worker pushes results, and the loop takes them: a line of its
-	// own too.
-	results queue[T, R] // workers to loop, and endMark and doneMark
-	_       [64]byte
-	free    queue[T, R] // loop to feeder
-	_       [64]byte
 
 	// Loop state.
 	pending  *chunk[T, R] // taken from results, not yet received

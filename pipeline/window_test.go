@@ -63,7 +63,7 @@ func TestChunkLimit(t *testing.T) {
 	}{
 		{"int to int", chunkLimit[int, int](), maxChunk},
 		{"empty", chunkLimit[struct{}, struct{}](), maxChunk},
-		{"string to string", chunkLimit[string, string](), chunkBytes / 32},
+		{"[2]int64 to [2]int64", chunkLimit[[2]int64, [2]int64](), chunkBytes / 32},
 		{"[1000]byte to int", chunkLimit[[1000]byte, int](), minChunk},
 	} {
 		if tc.got != tc.want {
