@@ -14,10 +14,18 @@ BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 all: lint test examples
 
-# The whole suite under the race detector.
+# The whole suite under the race detector, then once more as a 32-bit
+# program, where 64-bit atomic operations panic on words that are not 8-byte
+# aligned. The 32-bit pass needs a linux/amd64 host, which runs 386 programs.
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
+	@if [ "$$($(GO) env GOHOSTOS)/$$($(GO) env GOHOSTARCH)" = linux/amd64 ]; then \
+		echo "GOARCH=386 $(GO) test -count=1 $(PKGS)"; \
+		GOARCH=386 $(GO) test -count=1 $(PKGS); \
+	else \
+		echo "skipping the 32-bit pass: it needs a linux/amd64 host"; \
+	fi
 
 # Runs every program under examples/, failing on the first that fails.
 examples:
