@@ -52,6 +52,13 @@ func TestKeyedAllowWhileResharding(t *testing.T) {
 	})
 }
 
+// TestKeyedNoAtomicTypes: Keyed is generic, compiled into the user's
+// package, so its files use the functions of sync/atomic rather than its
+// types.
+func TestKeyedNoAtomicTypes(t *testing.T) {
+	conctest.NoAtomicTypes(t, "keyed*.go")
+}
+
 // TestKeyedShardSize checks that a shard fills two cache lines exactly, so
 // that no two shards share one, and that what Allow reads of it lies in
 // the first.
