@@ -43,15 +43,17 @@ const keyedShards = 32
 // The zero value allows no event; use NewKeyed. A Keyed is safe for
 // concurrent use and must not be copied after first use.
 type Keyed[K comparable] struct {
+	_     noCopy
 	limit rate.Limit
 	lim   limits
 	base  time.Time
 	seed  maphash.Seed
 	// active is the number of shards in use: fewer than all under a
-	// small SetMaxKeys. It is read through atomic.LoadInt32, not held in an
-	// atomic.Int32: Keyed is compiled into the package that uses it, and
-	// there the methods of atomic.Int32 are called rather than inlined
-	// unless that package imports sync/atomic itself.
+	// small SetMaxKeys. It is used only through the functions of
+	// sync/atomic, not held in an atomic.Int32: Keyed is compiled into the
+	// package that uses it, and there the methods of atomic.Int32 are
+	// called rather than inlined unless that package imports sync/atomic
+	// itself.
 	active int32
 	shards []keyedShard[K]
 }
@@ -245,3 +247,10 @@ func (k *Keyed[K]) reshard(active int) {
 func shardOf(h uint64, n int64) uint64 {
 	return (h >> 40) * uint64(n) >> 24
 }
+
+// noCopy lets go vet report copies of a struct that holds one, as it does
+// for a struct that holds a mutex.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
