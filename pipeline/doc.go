@@ -6,9 +6,12 @@
 // [Generate], [FromSeq], [Stage], [FanOut], [Merge], [Tee] and [Batch] each
 // start goroutines and return channels that those goroutines own: each
 // returned channel is closed by the package when its input is drained, or as
-// soon as ctx is done. Every send and receive also waits on ctx.Done, so once
-// ctx is done every goroutine of the pipeline exits, even when nobody reads
-// the outputs any more. A channel closed because ctx is done carries no
+// soon as ctx is done (for [FromSeq], once seq yields again or returns).
+// Every send and receive also ends when ctx is done, so once ctx is done
+// every goroutine of the pipeline exits, even when nobody reads the outputs
+// any more. A channel closed because ctx is done does not mean that f has
+// returned: the outputs of [Stage] and [FanOut] are closed while f runs,
+// the goroutine running f returns when f does, and its result is dropped. A channel closed because ctx is done carries no
 // marker: check ctx.Err, or use [Collect], which does.
 //
 // Each returned channel has a buffer of 64 values, so that a stage works

@@ -4,7 +4,8 @@ import "context"
 
 // Stage returns a channel that delivers f(v) for each value v
 // received from in, in order, computed by one goroutine. The channel is
-// closed when in is closed and drained, or when ctx is done.
+// closed when in is closed and drained, or as soon as ctx is done, even
+// while f runs: its result is then dropped.
 //
 // Stage panics if in or f is nil. A panic in f crashes the program, as
 // described in the package documentation.
@@ -13,16 +14,17 @@ func Stage[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
 	if f == nil {
 		panic("pipeline: nil f")
 	}
-	out := make(chan R, buffer)
+	out := newOutput[R](ctx)
 	go apply(ctx, in, out, f)
-	return out
+	return out.ch
 }
 
 // FanOut starts n goroutines that each receive values from in and send f(v)
 // on their own output channel, and returns those n channels. A
 // value goes to whichever goroutine receives it first, so each output holds
 // a subsequence of in; [Merge] joins them again. Each output is closed when
-// in is closed and drained, or when ctx is done.
+// in is closed and drained, or as soon as ctx is done, even while f runs:
+// its result is then dropped.
 //
 // FanOut panics if n < 1 or if in or f is nil. A panic in f crashes the
 // program, as described in the package documentation.
@@ -36,20 +38,20 @@ func FanOut[T, R any](ctx context.Context, in <-chan T, n int, f func(T) R) []<-
 	}
 	outs := make([]<-chan R, n)
 	for i := range outs {
-		out := make(chan R, buffer)
-		outs[i] = out
+		out := newOutput[R](ctx)
+		outs[i] = out.ch
 		go apply(ctx, in, out, f)
 	}
 	return outs
 }
 
 // apply sends f(v) on out for every v from in, then closes out.
-func apply[T, R any](ctx context.Context, in <-chan T, out chan<- R, f func(T) R) {
-	defer close(out)
+func apply[T, R any](ctx context.Context, in <-chan T, out *output[R], f func(T) R) {
+	defer out.finish()
 	done := ctx.Done()
 	for {
 		v, ok := recv(done, in)
-		if !ok || !send(done, out, f(v)) {
+		if !ok || !out.send(f(v)) {
 			return
 		}
 	}
