@@ -15,7 +15,7 @@ func Stage[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
 		panic("pipeline: nil f")
 	}
 	out := newOutput[R](ctx)
-	go apply(ctx, in, out, f)
+	go apply(in, out, f)
 	return out.ch
 }
 
@@ -40,17 +40,17 @@ func FanOut[T, R any](ctx context.Context, in <-chan T, n int, f func(T) R) []<-
 	for i := range outs {
 		out := newOutput[R](ctx)
 		outs[i] = out.ch
-		go apply(ctx, in, out, f)
+		go apply(in, out, f)
 	}
 	return outs
 }
 
-// apply sends f(v) on out for every v from in, then closes out.
-func apply[T, R any](ctx context.Context, in <-chan T, out *output[R], f func(T) R) {
+// apply sends f(v) on out for every v from in, then closes out. It stops
+// when out's context is done.
+func apply[T, R any](in <-chan T, out *output[R], f func(T) R) {
 	defer out.finish()
-	done := ctx.Done()
 	for {
-		v, ok := recv(done, in)
+		v, ok := recv(out.done, in)
 		if !ok || !out.send(f(v)) {
 			return
 		}
