@@ -15,9 +15,11 @@ var ErrClosed = errors.New("cancel: channel closed")
 // ready and ctx ends while Send waits, either may win; a nil result always
 // means v was delivered and an error always means it was not.
 //
-// As with the send statement, Send on a nil channel waits for ctx, and Send
-// on a closed channel panics.
+// As with the send statement, Send on a closed channel panics. Send also
+// panics if ctx or ch is nil: unlike a case of a select, a nil channel here
+// could only make Send wait for ctx, or forever.
 func Send[T any](ctx context.Context, ch chan<- T, v T) error {
+	checkChannel(ctx, ch == nil)
 	done := ctx.Done()
 	if done == nil { // ctx can never be done
 		ch <- v
@@ -45,8 +47,10 @@ func Send[T any](ctx context.Context, ch chan<- T, v T) error {
 // ctx ends while Recv waits, either may win; a nil error always means a value
 // was taken from ch and an error always means none was.
 //
-// As with the receive operator, Recv on a nil channel waits for ctx.
+// Recv panics if ctx or ch is nil: unlike a case of a select, a nil channel
+// here could only make Recv wait for ctx, or forever.
 func Recv[T any](ctx context.Context, ch <-chan T) (T, error) {
+	checkChannel(ctx, ch == nil)
 	var zero T
 	done := ctx.Done()
 	if done != nil {

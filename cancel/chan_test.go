@@ -36,16 +36,14 @@ func TestSendBackground(t *testing.T) {
 
 func TestSendCancelled(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		for _, ch := range []chan int{make(chan int), nil} {
-			ctx, cancel := context.WithCancelCause(t.Context())
-			time.AfterFunc(time.Second, func() { cancel(errStop) })
-			start := time.Now()
-			if err := Send(ctx, ch, 7); err != errStop {
-				t.Errorf("Send(nil chan: %v) = %v, want %v", ch == nil, err, errStop)
-			}
-			if got := time.Since(start); got != time.Second {
-				t.Errorf("Send took %v, want %v", got, time.Second)
-			}
+		ctx, cancel := context.WithCancelCause(t.Context())
+		time.AfterFunc(time.Second, func() { cancel(errStop) })
+		start := time.Now()
+		if err := Send(ctx, make(chan int), 7); err != errStop {
+			t.Errorf("Send() = %v, want %v", err, errStop)
+		}
+		if got := time.Since(start); got != time.Second {
+			t.Errorf("Send took %v, want %v", got, time.Second)
 		}
 	})
 }
@@ -102,16 +100,14 @@ func TestRecvClosed(t *testing.T) {
 
 func TestRecvCancelled(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
-		for _, ch := range []chan int{make(chan int), nil} {
-			ctx, cancel := context.WithCancelCause(t.Context())
-			time.AfterFunc(time.Second, func() { cancel(errStop) })
-			start := time.Now()
-			if v, err := Recv(ctx, ch); v != 0 || err != errStop {
-				t.Errorf("Recv(nil chan: %v) = %v, %v, want 0, %v", ch == nil, v, err, errStop)
-			}
-			if got := time.Since(start); got != time.Second {
-				t.Errorf("Recv took %v, want %v", got, time.Second)
-			}
+		ctx, cancel := context.WithCancelCause(t.Context())
+		time.AfterFunc(time.Second, func() { cancel(errStop) })
+		start := time.Now()
+		if v, err := Recv(ctx, make(chan int)); v != 0 || err != errStop {
+			t.Errorf("Recv() = %v, %v, want 0, %v", v, err, errStop)
+		}
+		if got := time.Since(start); got != time.Second {
+			t.Errorf("Recv took %v, want %v", got, time.Second)
 		}
 	})
 }

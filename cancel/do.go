@@ -28,10 +28,11 @@ import (
 // makes plain. A panic(nil), which recover sees as nil under
 // GODEBUG=panicnil=1, is a panic all the same, with a nil Value.
 //
-// Do panics if f is nil.
+// Do panics if ctx or f is nil.
 func Do[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	checkContext(ctx)
 	if f == nil {
-		panic("cancel: Do with nil function")
+		panic("cancel: nil function")
 	}
 	var zero T
 	if ctx.Err() != nil {

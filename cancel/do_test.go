@@ -213,10 +213,6 @@ func TestDoRandomCancel(t *testing.T) {
 	})
 }
 
-func TestDoNil(t *testing.T) {
-	conctest.Panics(t, "cancel: ", func() { Do[int](t.Context(), nil) })
-}
-
 // A panic in f after Do returned has nobody to go to: it must crash the
 // program, as a bare goroutine would, even a panic(nil) that recover sees as
 // nil under GODEBUG=panicnil=1. The crash runs in a child process; a Go

@@ -38,11 +38,12 @@ var (
 // runtime.Goexit in a function cancels the others and makes First's caller
 // call runtime.Goexit once all have returned.
 //
-// First panics if any function is nil, before calling any of them.
+// First panics if ctx or any function is nil, before calling any of them.
 func First[T any](ctx context.Context, fs ...func(context.Context) (T, error)) (T, error) {
+	checkContext(ctx)
 	for _, f := range fs {
 		if f == nil {
-			panic("cancel: First with nil function")
+			panic("cancel: nil function")
 		}
 	}
 	var zero T

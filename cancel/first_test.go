@@ -131,15 +131,6 @@ func TestFirstDoneContext(t *testing.T) {
 	}
 }
 
-func TestFirstNil(t *testing.T) {
-	called := false
-	f := func(context.Context) (int, error) { called = true; return 1, nil }
-	conctest.Panics(t, "cancel: ", func() { First(t.Context(), f, nil) })
-	if called {
-		t.Error("First called a function before panicking on a nil one")
-	}
-}
-
 // waitForEnd returns a function for First that waits for its context to
 // end, stores the cause in *cause and counts its return in *returned.
 func waitForEnd(cause *error, returned *atomic.Int32) func(context.Context) (int, error) {

@@ -12,8 +12,9 @@ import (
 // returns at once. Sleep returns nil only if d has elapsed and ctx was still
 // not done when Sleep looked at it again on the way out, so a caller that
 // gets nil may go on with its work. The timer is stopped before Sleep
-// returns.
+// returns. Sleep panics if ctx is nil.
 func Sleep(ctx context.Context, d time.Duration) error {
+	checkContext(ctx)
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}

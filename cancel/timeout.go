@@ -20,10 +20,12 @@ import (
 //
 // f runs on the caller's goroutine, so a panic in f goes up the caller's
 // stack unchanged. When d <= 0 or ctx is already done, f is not called and
-// Timeout returns the zero value and the cause. Timeout panics if f is nil.
+// Timeout returns the zero value and the cause. Timeout panics if ctx or f
+// is nil.
 func Timeout[T any](ctx context.Context, d time.Duration, f func(context.Context) (T, error)) (T, error) {
+	checkContext(ctx)
 	if f == nil {
-		panic("cancel: Timeout with nil function")
+		panic("cancel: nil function")
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()

@@ -119,7 +119,3 @@ func TestTimeoutPanic(t *testing.T) {
 		t.Errorf("panic value = %#v, want %q", v, "boom")
 	}
 }
-
-func TestTimeoutNil(t *testing.T) {
-	conctest.Panics(t, "cancel: ", func() { Timeout[int](t.Context(), time.Second, nil) })
-}
