@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopatterns/concurrency/cancel"
@@ -144,4 +149,118 @@ func ExamplePermanent() {
 	})
 	fmt.Println(err, "after", calls, "call")
 	// Output: not found after 1 call
+}
+
+// A Backoff for calls to a service that sometimes hangs: at most 4
+// attempts, waits drawn from up to 10ms, 20ms, 40ms, and 50ms for each
+// attempt, after which its context expires and the call is tried again.
+func ExampleBackoff() {
+	calls := 0
+	query := func(ctx context.Context) (string, error) {
+		calls++
+		if calls == 1 { // hangs until its own context expires
+			<-ctx.Done()
+			return "", ctx.Err()
+		}
+		return "rows", nil
+	}
+	b := cancel.Backoff{
+		Initial:        10 * time.Millisecond,
+		Max:            time.Second,
+		Multiplier:     2,
+		Attempts:       4,
+		AttemptTimeout: 50 * time.Millisecond,
+	}
+	v, err := cancel.Retry(context.Background(), b, query)
+	fmt.Println(v, err, "after", calls, "calls")
+	// Output: rows <nil> after 2 calls
+}
+
+// OnRetry hears of every failed attempt that Retry tries again, before the
+// wait: the place for a log line or a metric.
+func ExampleBackoff_onRetry() {
+	var retries atomic.Int64 // a metric
+	b := cancel.Backoff{
+		Initial:  time.Millisecond,
+		Attempts: 3,
+		OnRetry: func(attempt int, err error, delay time.Duration) {
+			retries.Add(1)
+			fmt.Printf("attempt %d failed: %v\n", attempt, err)
+		},
+	}
+	_, err := cancel.Retry(context.Background(), b, func(ctx context.Context) (int, error) {
+		return 0, errors.New("connection refused")
+	})
+	fmt.Println(err, "after", retries.Load(), "retries")
+	// Output:
+	// attempt 1 failed: connection refused
+	// attempt 2 failed: connection refused
+	// connection refused after 2 retries
+}
+
+// An HTTP client retries a 429 answer after the delay that the server's
+// Retry-After header asks for, not after its own backoff. The server here
+// says "Retry-After: 0", so that the example runs at once; a real one
+// usually asks for seconds, and Retry waits them all.
+func ExampleRetryAfter() {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		fmt.Fprint(w, "hello")
+	}))
+	defer srv.Close()
+
+	get := func(ctx context.Context) (string, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+		if err != nil {
+			return "", cancel.Permanent(err)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		switch {
+		case err != nil:
+			return "", err
+		case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusServiceUnavailable:
+			err := fmt.Errorf("GET: %s", resp.Status)
+			if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil {
+				return "", cancel.RetryAfter(err, time.Duration(secs)*time.Second)
+			}
+			return "", err // no delay given: Retry's backoff decides
+		case resp.StatusCode != http.StatusOK:
+			return "", cancel.Permanent(fmt.Errorf("GET: %s", resp.Status))
+		}
+		return string(body), nil
+	}
+	b := cancel.Backoff{Attempts: 5, OnRetry: func(attempt int, err error, delay time.Duration) {
+		fmt.Printf("attempt %d: %v; retrying in %v\n", attempt, err, delay)
+	}}
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	body, err := cancel.Retry(ctx, b, get)
+	fmt.Println(body, err)
+	// Output:
+	// attempt 1: GET: 429 Too Many Requests; retrying in 0s
+	// hello <nil>
+}
+
+// A panic in a function that First runs on its own goroutine reaches
+// First's caller as a *PanicError, with the goroutine's stack.
+func ExamplePanicError() {
+	defer func() {
+		if perr, ok := recover().(*cancel.PanicError); ok {
+			fmt.Println("recovered:", perr.Value)
+		}
+	}()
+	cancel.First(context.Background(), func(ctx context.Context) (int, error) {
+		panic("out of range")
+	})
+	// Output: recovered: out of range
 }
