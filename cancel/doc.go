@@ -10,13 +10,20 @@
 //   - [Do]: bounds a call that ignores ctx: returns at ctx done, re-raises f's panic as *[PanicError] and never loses a late one.
 //   - [Timeout]: context.WithTimeout, the call and the cancel in one, with an error that always reports the expiry.
 //   - [First]: runs functions at once, returns the first success, cancels and waits for the rest, joins all errors.
-//   - [Retry]: a retry loop with capped exponential backoff and full jitter that stops on ctx done, attempts or [Permanent].
+//   - [Retry]: a retry loop with capped exponential backoff and full jitter that stops on ctx done, attempts or [Permanent];
+//     [Backoff] also bounds each attempt and reports each retry to a hook.
 //   - [Permanent]: marks an error that [Retry] must not retry.
+//   - [RetryAfter]: carries the delay a server asked for (Retry-After), which [Retry] waits instead of its backoff.
 //
 // Every function that takes a function runs it only while ctx is live: when
 // ctx is already done at the call, the function is not called and the cause
 // is returned. Only [Do] may leave a goroutine running after it returns; that
 // is its purpose, and its documentation says what happens to that goroutine.
-// A nil function is a programming error and panics with a message starting
-// with "cancel: ".
+// A nil context, function or channel is a programming error: it panics at
+// once, on the caller's goroutine, with "cancel: nil context", "cancel: nil
+// function" or "cancel: nil channel".
+//
+// The package's name is also the usual name of the function that
+// context.WithCancel returns; code that imports the package calls that
+// function something else, as the examples do: ctx, stop := ....
 package cancel
