@@ -162,3 +162,18 @@ func TestRetryAfterCancelled(t *testing.T) {
 		}
 	})
 }
+
+// An error that already matches DeadlineExceeded is not joined with it again.
+func TestRetryAfterPastDeadlineNoDoubleJoin(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		busy := fmt.Errorf("upstream: %w", context.DeadlineExceeded)
+		_, err := Retry(ctx, Backoff{}, func(context.Context) (int, error) {
+			return 0, RetryAfter(busy, time.Hour)
+		})
+		if err.Error() != busy.Error() || !errors.Is(err, busy) {
+			t.Errorf("Retry() = %q, want %q", err, busy)
+		}
+	})
+}
