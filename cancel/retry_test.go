@@ -312,3 +312,17 @@ func TestBackoffGrowsBelowOneNanosecond(t *testing.T) {
 		}
 	})
 }
+
+// jitter draws from [0, d], both ends included.
+func TestJitterEnds(t *testing.T) {
+	seen := map[time.Duration]int{}
+	for range 1000 {
+		seen[jitter(1)]++
+	}
+	if len(seen) != 2 || seen[0] == 0 || seen[1] == 0 {
+		t.Errorf("jitter(1) drew %v, want both 0 and 1", seen)
+	}
+	if d := jitter(0); d != 0 {
+		t.Errorf("jitter(0) = %v, want 0", d)
+	}
+}
