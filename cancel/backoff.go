@@ -44,7 +44,7 @@ type Backoff struct {
 	// that failed (1 for the first call of f), its error as f returned it,
 	// and the wait that follows. It is not called when Retry returns
 	// instead (success, a Permanent error, the last attempt, ctx done, or a
-	// RetryAfter delay that would end past ctx's deadline). It runs on the
+	// RetryAfter delay that would end at or after ctx's deadline). It runs on the
 	// caller's goroutine, so a panic in it goes up the caller's stack, and
 	// the wait starts once it returns. It is meant for logs and metrics.
 	OnRetry func(attempt int, err error, delay time.Duration)
