@@ -49,7 +49,7 @@ func TestTable(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Medians of %d rounds, implementations interleaved within each round; %s, %s/%s, GOMAXPROCS=%d, %s, took %s.\n\n",
 		*rounds, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0),
-		start.UTC().Format("2006-01-02"), time.Now().Sub(start).Round(time.Second))
+		start.UTC().Format("2006-01-02"), time.Since(start).Round(time.Second))
 	writeTable(&b, rows)
 	fmt.Print(b.String())
 	if *tableOut != "" {
