@@ -43,6 +43,8 @@ func sumInts(rs []int, err error) int64 {
 	return s
 }
 
+// groupMapImpls are the maps over a slice compared: group.Map, conc's
+// Mapper, errgroup with one Go per item, and a pond group of results.
 func groupMapImpls(limit int) []impl {
 	f := func(_ context.Context, v int) (int, error) { return plusOne(v), nil }
 	return []impl{
@@ -78,8 +80,10 @@ func groupMapImpls(limit int) []impl {
 	}
 }
 
+// goWaitImpls are the groups compared on Go + Wait: this library's and
+// errgroup, then the peers that also wait for a batch of functions.
 func goWaitImpls(limit int) []impl {
-	return []impl{
+	return append([]impl{
 		{name: "group.Group", ours: true, setup: stateless(func(n int) int64 {
 			var s atomic.Int64
 			var g group.Group
@@ -100,6 +104,11 @@ func goWaitImpls(limit int) []impl {
 			mustNil(g.Wait())
 			return s.Load()
 		})},
+	}, goWaitPeers(limit)...)
+}
+
+func goWaitPeers(limit int) []impl {
+	return []impl{
 		{name: "conc ErrorPool", setup: stateless(func(n int) int64 {
 			var s atomic.Int64
 			p := concpool.New().WithErrors().WithMaxGoroutines(limit)

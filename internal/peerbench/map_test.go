@@ -67,37 +67,55 @@ func mapSum(f func(int) int) func(n int) int64 {
 
 // mapImpls are the parallel maps compared on f with workers goroutines.
 func mapImpls(workers int, f func(int) int) []impl {
+	return slices.Concat(ourMaps(workers, f), rillMaps(workers, f), concMaps(workers, f))
+}
+
+// A seqMap is pipeline.Map or pipeline.OrderedMap over ints.
+type seqMap func(context.Context, stditer.Seq[int], int, func(context.Context, int) (int, error)) stditer.Seq2[int, error]
+
+func ourMaps(workers int, f func(int) int) []impl {
 	mf := func(_ context.Context, v int) (int, error) { return f(v), nil }
-	rf := func(v int) (int, error) { return f(v), nil }
-	ours := func(m func(context.Context, stditer.Seq[int], int, func(context.Context, int) (int, error)) stditer.Seq2[int, error]) func(int) int64 {
+	op := func(m seqMap) func(int) int64 {
 		return func(n int) int64 {
 			var s int64
 			for v, err := range m(context.Background(), slices.Values(ints(n)), workers, mf) {
-				if err != nil {
-					panic(err)
-				}
+				mustNil(err)
 				s += int64(v)
 			}
 			return s
 		}
 	}
-	viaRill := func(m func(<-chan rill.Try[int], int, func(int) (int, error)) <-chan rill.Try[int]) func(int) int64 {
+	return []impl{
+		{name: "pipeline.Map", ours: true, setup: stateless(op(pipeline.Map[int, int]))},
+		{name: "pipeline.OrderedMap", ours: true, setup: stateless(op(pipeline.OrderedMap[int, int]))},
+	}
+}
+
+// A rillMap is rill.Map or rill.OrderedMap over ints.
+type rillMap func(<-chan rill.Try[int], int, func(int) (int, error)) <-chan rill.Try[int]
+
+func rillMaps(workers int, f func(int) int) []impl {
+	rf := func(v int) (int, error) { return f(v), nil }
+	op := func(m rillMap) func(int) int64 {
 		return func(n int) int64 {
 			var s int64
 			for t := range m(rill.FromSlice(ints(n), nil), workers, rf) {
-				if t.Error != nil {
-					panic(t.Error)
-				}
+				mustNil(t.Error)
 				s += int64(t.Value)
 			}
 			return s
 		}
 	}
 	return []impl{
-		{name: "pipeline.Map", ours: true, setup: stateless(ours(pipeline.Map[int, int]))},
-		{name: "pipeline.OrderedMap", ours: true, setup: stateless(ours(pipeline.OrderedMap[int, int]))},
-		{name: "rill.Map", setup: stateless(viaRill(rill.Map[int, int]))},
-		{name: "rill.OrderedMap", setup: stateless(viaRill(rill.OrderedMap[int, int]))},
+		{name: "rill.Map", setup: stateless(op(rill.Map[int, int]))},
+		{name: "rill.OrderedMap", setup: stateless(op(rill.OrderedMap[int, int]))},
+	}
+}
+
+// concMaps are conc's map over a slice, and its stream, which calls each
+// task's callback in the order of the tasks.
+func concMaps(workers int, f func(int) int) []impl {
+	return []impl{
 		{name: "conc iter.Map", setup: stateless(func(n int) int64 {
 			var s int64
 			m := iter.Mapper[int, int]{MaxGoroutines: workers}

@@ -3,6 +3,7 @@ package peerbench
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,6 +69,10 @@ func sumOf(task func(int) int64) func(n int) int64 {
 // poolImpls are the pools compared on task with size workers: this
 // library's two pools, then the peers in the way their documentation shows.
 func poolImpls(size int, task func(int) int64) []impl {
+	return slices.Concat(ourPools(size, task), antsPools(size, task), otherPools(size, task))
+}
+
+func ourPools(size int, task func(int) int64) []impl {
 	return []impl{
 		{name: "pool.New", ours: true, setup: stateless(func(n int) int64 {
 			var s atomic.Int64
@@ -87,27 +92,21 @@ func poolImpls(size int, task func(int) int64) []impl {
 			p.Close()
 			return s.Load()
 		})},
-		{name: "pond", setup: stateless(func(n int) int64 {
-			var s atomic.Int64
-			p := pond.NewPool(size)
-			for i := range n {
-				p.Go(func() { s.Add(task(i)) })
-			}
-			p.StopAndWait()
-			return s.Load()
-		})},
+	}
+}
+
+// antsPools are ants's pool of closures and its pool of one function. A
+// sync.WaitGroup waits for the tasks, as ants's documentation shows.
+func antsPools(size int, task func(int) int64) []impl {
+	return []impl{
 		{name: "ants", setup: stateless(func(n int) int64 {
 			var s atomic.Int64
 			var wg sync.WaitGroup
 			p, err := ants.NewPool(size)
-			if err != nil {
-				panic(err)
-			}
+			mustNil(err)
 			for i := range n {
 				wg.Add(1)
-				if err := p.Submit(func() { s.Add(task(i)); wg.Done() }); err != nil {
-					panic(err)
-				}
+				mustNil(p.Submit(func() { s.Add(task(i)); wg.Done() }))
 			}
 			wg.Wait()
 			p.Release()
@@ -117,17 +116,28 @@ func poolImpls(size int, task func(int) int64) []impl {
 			var s atomic.Int64
 			var wg sync.WaitGroup
 			p, err := ants.NewPoolWithFuncGeneric(size, func(i int) { s.Add(task(i)); wg.Done() })
-			if err != nil {
-				panic(err)
-			}
+			mustNil(err)
 			for i := range n {
 				wg.Add(1)
-				if err := p.Invoke(i); err != nil {
-					panic(err)
-				}
+				mustNil(p.Invoke(i))
 			}
 			wg.Wait()
 			p.Release()
+			return s.Load()
+		})},
+	}
+}
+
+// otherPools are pond's pool, conc's pool and errgroup under SetLimit.
+func otherPools(size int, task func(int) int64) []impl {
+	return []impl{
+		{name: "pond", setup: stateless(func(n int) int64 {
+			var s atomic.Int64
+			p := pond.NewPool(size)
+			for i := range n {
+				p.Go(func() { s.Add(task(i)) })
+			}
+			p.StopAndWait()
 			return s.Load()
 		})},
 		{name: "conc", setup: stateless(func(n int) int64 {
