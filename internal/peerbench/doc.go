@@ -2,10 +2,16 @@
 // pick instead of it: the same workloads, run side by side in one process.
 //
 // It is a module of its own so that the peers it imports never become
-// dependencies of the library. Run it from the repository root with
+// dependencies of the library, and it holds only tests. From the repository
+// root,
 //
 //	make bench-peers
 //
-// which prints one Markdown table of medians and of each implementation's
-// ratio to the best peer.
+// runs every workload's implementations in turn, round after round, and
+// prints one Markdown table of the medians with each implementation's ratio
+// to the fastest peer (RESULTS.md holds the latest, HISTORY.md the runs
+// before it). The same workloads run as ordinary benchmarks for benchstat:
+//
+//	go test -run '^$' -bench Peers -count 6 >peers.txt
+//	benchstat -col /impl peers.txt
 package peerbench
