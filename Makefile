@@ -55,7 +55,7 @@ bench:
 # The peer benchmark, a module of its own: each workload on this library and
 # on the packages users pick instead, the implementations interleaved round
 # by round, printed as one Markdown table of medians and ratios to the best
-# peer. About 6 minutes on 2 cores.
+# peer. About 7 minutes on 2 cores.
 # Narrow it with: make bench-peers PEERROUNDS=3 PEERTIME=200ms PEERARGS='-workloads Pool'
 bench-peers:
 	cd internal/peerbench && $(GO) test -run '^TestTable$$' -timeout 30m -benchtime $(PEERTIME) \
