@@ -66,6 +66,10 @@ func TestSetHeaders(t *testing.T) {
 		d:    ratelimit.Decision{Allowed: true, Limit: 3, Burst: 5, Remaining: 5},
 		want: http.Header{"Ratelimit-Policy": {`"default";q=6;w=2`}},
 	}, {
+		name: "quota rounds down",
+		d:    ratelimit.Decision{Allowed: true, Limit: 2.7, Burst: 4, Remaining: 4},
+		want: http.Header{"Ratelimit-Policy": {`"default";q=5;w=2`}},
+	}, {
 		name: "huge numbers are capped",
 		d:    ratelimit.Decision{Allowed: true, Limit: 1e300, Burst: 1 << 62, Remaining: 1 << 62},
 		want: http.Header{"Ratelimit-Policy": {`"default";q=999999999999999;w=1`}, "Ratelimit": {`"default";r=999999999999999;t=0`}},
