@@ -49,13 +49,13 @@ func peerAddr(r *http.Request) (netip.Addr, error) {
 // "192.0.2.1:80", "2001:db8::1", "[2001:db8::1]:80"), unmapped and without
 // zone.
 func parseAddr(s string) (netip.Addr, error) {
-	addr, err := netip.ParseAddr(s)
+	// With a port first: net/http's RemoteAddr always has one.
+	ap, err := netip.ParseAddrPort(s)
+	addr := ap.Addr()
 	if err != nil {
-		ap, perr := netip.ParseAddrPort(s)
-		if perr != nil {
+		if addr, err = netip.ParseAddr(s); err != nil {
 			return netip.Addr{}, err
 		}
-		addr = ap.Addr()
 	}
 	return addr.Unmap().WithZone(""), nil
 }

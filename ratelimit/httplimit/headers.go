@@ -53,30 +53,48 @@ func SetHeaders(h http.Header, d ratelimit.Decision) {
 	if d.Limit == rate.Inf {
 		return
 	}
-	h.Set("RateLimit-Policy", policy(d.Limit, d.Burst))
-	t := d.ResetAfter
+	// One buffer and one slice backing for all three values; the keys are
+	// in canonical form, so that no call canonicalizes (and copies) them.
+	var buf [128]byte
+	b := appendPolicy(buf[:0], d.Limit, d.Burst)
+	policyEnd := len(b)
+	t, retry := d.ResetAfter, int64(-1)
 	if !d.Allowed && d.RetryAfter >= 0 {
-		secs := retryAfterSeconds(d.RetryAfter)
-		h.Set("Retry-After", strconv.FormatInt(secs, 10))
-		t = time.Duration(secs) * time.Second
+		retry = retryAfterSeconds(d.RetryAfter)
+		t = time.Duration(retry) * time.Second
 	}
-	item := policyName + ";r=" + strconv.FormatInt(clampSF(float64(d.Remaining)), 10)
+	b = append(b, policyName+";r="...)
+	b = strconv.AppendInt(b, clampSF(float64(d.Remaining)), 10)
 	if t >= 0 {
-		item += ";t=" + strconv.FormatInt(ceilSeconds(t), 10)
+		b = append(b, ";t="...)
+		b = strconv.AppendInt(b, ceilSeconds(t), 10)
 	}
-	h.Set("RateLimit", item)
+	rateEnd := len(b)
+	if retry >= 0 {
+		b = strconv.AppendInt(b, retry, 10)
+	}
+	all := string(b)
+	vals := make([]string, 3)
+	vals[0], vals[1], vals[2] = all[:policyEnd], all[policyEnd:rateEnd], all[rateEnd:]
+	h["Ratelimit-Policy"] = vals[0:1:1]
+	h["Ratelimit"] = vals[1:2:2]
+	if retry >= 0 {
+		h["Retry-After"] = vals[2:3:3]
+	}
 }
 
-// policy returns the RateLimit-Policy item for a bucket of burst b refilled
-// at rate l.
-func policy(l rate.Limit, b int) string {
-	item := policyName + ";q="
+// appendPolicy appends the RateLimit-Policy item for a bucket of burst b
+// refilled at rate l.
+func appendPolicy(buf []byte, l rate.Limit, b int) []byte {
+	buf = append(buf, policyName+";q="...)
 	if l <= 0 {
-		return item + strconv.FormatInt(clampSF(float64(b)), 10)
+		return strconv.AppendInt(buf, clampSF(float64(b)), 10)
 	}
 	w := max(1, ceilTolerant(float64(b)/float64(l)))
 	q := max(float64(b), floorTolerant(float64(l)*w))
-	return item + strconv.FormatInt(clampSF(q), 10) + ";w=" + strconv.FormatInt(clampSF(w), 10)
+	buf = strconv.AppendInt(buf, clampSF(q), 10)
+	buf = append(buf, ";w="...)
+	return strconv.AppendInt(buf, clampSF(w), 10)
 }
 
 // retryAfterSeconds returns the Retry-After value for a wait of d: whole

@@ -92,18 +92,18 @@ func (l *Limiter) Wrap(next http.Handler) http.Handler {
 	if next == nil {
 		panic("httplimit: nil handler")
 	}
-	h := &handler{Limiter: *l, next: next}
-	if h.Key == nil {
-		h.Key = ClientKey
+	h := &handler{l: *l, next: next}
+	if h.l.Key == nil {
+		h.l.Key = ClientKey
 	}
-	if h.Headers == nil {
-		h.Headers = SetHeaders
+	if h.l.Headers == nil {
+		h.l.Headers = SetHeaders
 	}
-	if h.Refused == nil {
-		h.Refused = refuse
+	if h.l.Refused == nil {
+		h.l.Refused = refuse
 	}
-	if h.OnError == nil {
-		h.OnError = logError
+	if h.l.OnError == nil {
+		h.l.OnError = logError
 	}
 	return h
 }
@@ -111,47 +111,47 @@ func (l *Limiter) Wrap(next http.Handler) http.Handler {
 // handler is the middleware that Wrap returns: a copy of the Limiter's
 // fields, defaults filled in.
 type handler struct {
-	Limiter
+	l    Limiter
 	next http.Handler
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.Skip != nil && h.Skip(r) {
+	if h.l.Skip != nil && h.l.Skip(r) {
 		h.next.ServeHTTP(w, r)
 		return
 	}
-	key, err := h.Key(r)
+	key, err := h.l.Key(r)
 	if err != nil {
 		h.undecided(w, r, fmt.Errorf("%w: %w", ErrKey, err))
 		return
 	}
 	n := 1
-	if h.Cost != nil {
-		if n = h.Cost(r); n < 0 {
+	if h.l.Cost != nil {
+		if n = h.l.Cost(r); n < 0 {
 			panic(fmt.Sprintf("httplimit: Cost returned %d, a negative cost", n))
 		}
 	}
-	d, err := h.Store.Take(r.Context(), key, n)
+	d, err := h.l.Store.Take(r.Context(), key, n)
 	if err != nil {
 		h.undecided(w, r, fmt.Errorf("%w: key %q: %w", ErrStore, key, err))
 		return
 	}
-	h.Headers(w.Header(), d)
+	h.l.Headers(w.Header(), d)
 	if d.Allowed {
 		h.next.ServeHTTP(w, r)
 		return
 	}
 	if d.RetryAfter < 0 {
-		h.OnError(r, fmt.Errorf("httplimit: key %q: cost %d, burst %d, rate %v: %w",
+		h.l.OnError(r, fmt.Errorf("httplimit: key %q: cost %d, burst %d, rate %v: %w",
 			key, n, d.Burst, d.Limit, ratelimit.ErrNeverAllowed))
 	}
-	h.Refused(w, r, d)
+	h.l.Refused(w, r, d)
 }
 
 // undecided answers a request on which no decision could be had.
 func (h *handler) undecided(w http.ResponseWriter, r *http.Request, err error) {
-	h.OnError(r, err)
-	if h.FailClosed {
+	h.l.OnError(r, err)
+	if h.l.FailClosed {
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 		return
 	}
