@@ -19,7 +19,7 @@ import (
 
 func main() {
 	perClient := ratelimit.NewKeyed[string](1, 3) // 1 request a second, bursts of 3, per client
-	perClient.SetMaxKeys(100_000)                // bounded memory under a flood of addresses
+	perClient.SetMaxKeys(100_000)                 // bounded memory under a flood of addresses
 	limiter := &httplimit.Limiter{Store: httplimit.Keyed(perClient)}
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "hello")

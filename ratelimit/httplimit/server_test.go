@@ -66,7 +66,7 @@ func newClient(local string) *http.Client {
 
 // answer is what a client saw of a response.
 type seenAnswer struct {
-	code                   int
+	code                  int
 	rateLimit, retryAfter string
 }
 
