@@ -1,6 +1,8 @@
 package httplimit
 
 import (
+	"fmt"
+	"math"
 	"net/http"
 	"reflect"
 	"testing"
@@ -71,8 +73,8 @@ func TestSetHeaders(t *testing.T) {
 		want: http.Header{"Ratelimit-Policy": {`"default";q=5;w=2`}},
 	}, {
 		name: "huge numbers are capped",
-		d:    ratelimit.Decision{Allowed: true, Limit: 1e300, Burst: 1 << 62, Remaining: 1 << 62},
-		want: http.Header{"Ratelimit-Policy": {`"default";q=999999999999999;w=1`}, "Ratelimit": {`"default";r=999999999999999;t=0`}},
+		d:    ratelimit.Decision{Allowed: true, Limit: 1e300, Burst: math.MaxInt, Remaining: math.MaxInt},
+		want: http.Header{"Ratelimit-Policy": {`"default";q=999999999999999;w=1`}, "Ratelimit": {fmt.Sprintf(`"default";r=%d;t=0`, min(int64(math.MaxInt), 999999999999999))}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -64,7 +64,7 @@ func newClient(local string) *http.Client {
 	}
 }
 
-// answer is what a client saw of a response.
+// seenAnswer is what a client saw of a response.
 type seenAnswer struct {
 	code                  int
 	rateLimit, retryAfter string
