@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strconv"
 
 	"github.com/gopatterns/concurrency/ratelimit"
 )
@@ -59,7 +60,8 @@ type Limiter struct {
 
 	// Headers sets the rate-limit header fields of a decided request's
 	// response before the wrapped handler or Refused writes it. If nil,
-	// SetHeaders.
+	// SetHeaders. Whatever it does, a refused request that can pass later
+	// gets Retry-After (as SetHeaders sets it) unless Headers set one.
 	Headers func(http.Header, ratelimit.Decision)
 
 	// Refused writes the answer to a refused request; its headers are
@@ -140,6 +142,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d.Allowed {
 		h.next.ServeHTTP(w, r)
 		return
+	}
+	if d.RetryAfter >= 0 && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", strconv.FormatInt(retryAfterSeconds(d.RetryAfter), 10))
 	}
 	if d.RetryAfter < 0 {
 		h.l.OnError(r, fmt.Errorf("httplimit: key %q: cost %d, burst %d, rate %v: %w",

@@ -231,6 +231,29 @@ func TestWrapFields(t *testing.T) {
 	}
 }
 
+// A Headers field that leaves out Retry-After does not take it from a
+// refused answer; one that sets its own keeps it.
+func TestWrapRetryAfterWithoutSetHeaders(t *testing.T) {
+	for _, own := range []string{"", "Wed, 21 Oct 2026 07:28:00 GMT"} {
+		l := &Limiter{
+			Store: answer(refused, nil, nil, nil),
+			Headers: func(h http.Header, _ ratelimit.Decision) {
+				if own != "" {
+					h.Set("Retry-After", own)
+				}
+			},
+		}
+		w := do(l, &served{}, "192.0.2.1:1")
+		want := own
+		if want == "" {
+			want = "2"
+		}
+		if got := w.Header().Values("Retry-After"); w.Code != 429 || len(got) != 1 || got[0] != want {
+			t.Errorf("Headers setting %q: answer %d, Retry-After %q; want 429, [%s]", own, w.Code, got, want)
+		}
+	}
+}
+
 func TestWrapZeroCost(t *testing.T) {
 	var costs []int
 	next := &served{}
