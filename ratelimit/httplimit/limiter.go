@@ -33,12 +33,14 @@ var ErrStore = errors.New("httplimit: store failed")
 // without rate-limit headers, or with FailClosed answered 503 Service
 // Unavailable.
 //
-// The zero value has no Store and cannot Wrap. Wrap reads the fields once:
-// changing them afterwards does not change the handlers it returned. Those
-// handlers are safe for concurrent use as far as the functions in the
+// The zero value has no Store and cannot Wrap. A Limiter is plain
+// configuration and may be copied. Wrap reads the fields once: changing them
+// afterwards does not change the handlers it returned. Those handlers are
+// safe for concurrent use as far as the Store and the functions in the
 // fields are.
 type Limiter struct {
-	// Store decides on every request. Keyed adapts a ratelimit.Keyed.
+	// Store decides on every request; its Take gets the request's
+	// context. Keyed adapts a ratelimit.Keyed.
 	Store Store
 
 	// Key returns the key under which a request is limited. A key error
@@ -77,9 +79,9 @@ type Limiter struct {
 
 	// OnError hears of every request the Limiter could not decide on, with
 	// an error wrapping ErrKey or ErrStore, and of every request refused
-	// because its cost exceeds what the bucket can ever hold, with an
-	// error wrapping ratelimit.ErrNeverAllowed: a misconfiguration that
-	// no client can wait out. It is called before the answer is written.
+	// because its tokens can never come (its cost exceeds the burst, or
+	// the rate is 0), with an error wrapping ratelimit.ErrNeverAllowed: a
+	// misconfiguration that no client can wait out. It is called before the answer is written.
 	// If nil, the errors are logged with the log package's standard
 	// logger, as httputil.ReverseProxy logs its own.
 	OnError func(*http.Request, error)
