@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"strings"
 )
 
 // ClientIP returns the IP address of the peer that sent r, from
@@ -32,6 +33,16 @@ func ClientKey(r *http.Request) (string, error) {
 	addr, err := peerAddr(r)
 	if err != nil {
 		return "", err
+	}
+	// A parsed IPv4 address is spelled as netip spells it (no leading
+	// zeros), so the text before the port is the key, at no allocation;
+	// the IPv4-mapped form alone must be rewritten.
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	if addr.Is4() && !strings.Contains(host, ":") {
+		return host, nil
 	}
 	return addrKey(addr), nil
 }
