@@ -25,6 +25,7 @@ func TestClientIP(t *testing.T) {
 		{"192.0.2.1:port", "", ""},
 		{"[192.0.2.1]", "", ""},
 		{"192.0.2.256:80", "", ""},
+		{"192.0.2.01:80", "", ""}, // netip refuses leading zeros, so ClientKey may reuse the text
 	}
 	for _, tt := range tests {
 		r := httptest.NewRequest("GET", "/", nil)
