@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"sync/atomic"
+
+	"github.com/gopatterns/concurrency/internal/scope"
 )
 
 // Merge returns a channel that delivers every value received
@@ -11,16 +13,19 @@ import (
 // closed when every input is closed and drained, or as soon as ctx is
 // done. With no inputs it is returned closed.
 //
-// Merge panics if any input is nil.
+// Merge panics if ctx is nil or if any element of ins is nil: a nil
+// channel would never close, so the output would stay open until ctx is
+// done.
 func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
+	mustContext(ctx)
 	for _, in := range ins {
 		mustInput(in)
 	}
-	out := make(chan T, buffer)
-	if len(ins) == 0 {
-		close(out)
-		return out
+	s := scope.From(ctx)
+	if len(ins) == 0 || !s.Enter(len(ins)) {
+		return closed[T]()
 	}
+	out := make(chan T, buffer)
 	// The last forwarder to finish closes out, so no extra goroutine waits
 	// for the others.
 	left := int64(len(ins))
@@ -30,19 +35,18 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 		if plainInput(done, in) {
 			receive = plainRecv[T]
 		}
-		go func() {
-			defer func() {
-				if atomic.AddInt64(&left, -1) == 0 {
-					close(out)
-				}
-			}()
+		go s.Run(func() {
 			for {
 				v, ok := receive(done, in)
 				if !ok || !send(done, out, v) {
 					return
 				}
 			}
-		}()
+		}, func() {
+			if atomic.AddInt64(&left, -1) == 0 {
+				close(out)
+			}
+		})
 	}
 	return out
 }

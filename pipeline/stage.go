@@ -1,21 +1,31 @@
 package pipeline
 
-import "context"
+import (
+	"context"
+
+	"github.com/gopatterns/concurrency/internal/scope"
+)
 
 // Stage returns a channel that delivers f(v) for each value v
 // received from in, in order, computed by one goroutine. The channel is
 // closed when in is closed and drained, or as soon as ctx is done, even
 // while f runs: its result is then dropped.
 //
-// Stage panics if in or f is nil. A panic in f crashes the program, as
-// described in the package documentation.
+// Stage panics if ctx, in or f is nil. A panic in f crashes the program,
+// unless ctx belongs to a [Scope], as described in the package
+// documentation.
 func Stage[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
+	mustContext(ctx)
 	mustInput(in)
 	if f == nil {
 		panic("pipeline: nil f")
 	}
-	out := newOutput[R](ctx)
-	go apply(in, out, f)
+	s := scope.From(ctx)
+	if !s.Enter(1) {
+		return closed[R]()
+	}
+	out := newOutput[R](ctx, s)
+	go s.Run(func() { apply(in, out, f) }, out.finish)
 	return out.ch
 }
 
@@ -26,9 +36,11 @@ func Stage[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
 // in is closed and drained, or as soon as ctx is done, even while f runs:
 // its result is then dropped.
 //
-// FanOut panics if n < 1 or if in or f is nil. A panic in f crashes the
-// program, as described in the package documentation.
+// FanOut panics if ctx, in or f is nil or if n < 1. A panic in f crashes
+// the program, unless ctx belongs to a [Scope], as described in the package
+// documentation.
 func FanOut[T, R any](ctx context.Context, in <-chan T, n int, f func(T) R) []<-chan R {
+	mustContext(ctx)
 	if n < 1 {
 		panic("pipeline: n < 1")
 	}
@@ -37,18 +49,25 @@ func FanOut[T, R any](ctx context.Context, in <-chan T, n int, f func(T) R) []<-
 		panic("pipeline: nil f")
 	}
 	outs := make([]<-chan R, n)
+	s := scope.From(ctx)
+	if !s.Enter(n) {
+		for i := range outs {
+			outs[i] = closed[R]()
+		}
+		return outs
+	}
 	for i := range outs {
-		out := newOutput[R](ctx)
+		out := newOutput[R](ctx, s)
 		outs[i] = out.ch
-		go apply(in, out, f)
+		go s.Run(func() { apply(in, out, f) }, out.finish)
 	}
 	return outs
 }
 
-// apply sends f(v) on out for every v from in, then closes out. It stops
-// when out's context is done.
+// apply sends f(v) on out for every v from in. It stops when out's context
+// is done. Its caller closes out when it returns (or f panics), after a
+// scope has seen the panic.
 func apply[T, R any](in <-chan T, out *output[R], f func(T) R) {
-	defer out.finish()
 	for {
 		v, ok := recv(out.done, in)
 		if !ok || !out.send(f(v)) {
