@@ -27,6 +27,7 @@ func TestBadInput(t *testing.T) {
 		call func()
 		want string
 	}{
+		{"WithScope nil ctx", func() { pipeline.WithScope(nilCtx) }, noCtx},
 		{"Generate nil ctx", func() { pipeline.Generate(nilCtx, 1, 2) }, noCtx},
 		{"FromSeq nil ctx", func() { pipeline.FromSeq(nilCtx, seq) }, noCtx},
 		{"Stage nil ctx", func() { pipeline.Stage(nilCtx, ch, square) }, noCtx},

@@ -19,7 +19,9 @@ import (
 // Under a scope, a panic in a stage's f, in the seq of FromSeq, or in
 // Throttle's limiter does not crash the program: it is recovered as a
 // *[PanicError] that cancels the scope's context with it as the cause, so
-// that the pipeline winds down, and Wait re-raises it.
+// that the pipeline winds down, and Wait re-raises it. A call of
+// runtime.Goexit there (as t.FailNow makes) cancels the context with an
+// error that says so, which Wait then returns.
 //
 // The zero value is an empty scope without a context: nothing can register
 // with it, Stop does nothing and Wait returns nil at once; use [WithScope].
@@ -31,9 +33,9 @@ type Scope struct {
 
 // WithScope returns a new Scope and its context, derived from ctx. Pass the
 // context, or contexts derived from it, to the channel functions whose
-// goroutines the scope is to join. As with context.WithCancel, a nil ctx
-// panics.
+// goroutines the scope is to join. WithScope panics if ctx is nil.
 func WithScope(ctx context.Context) (*Scope, context.Context) {
+	mustContext(ctx)
 	s := new(Scope)
 	return s, s.s.Init(ctx)
 }

@@ -345,3 +345,16 @@ func TestScopeStartRacesWait(t *testing.T) {
 	}
 	conctest.VerifyNone(t)
 }
+
+func TestScopeGoexit(t *testing.T) {
+	s, ctx := pipeline.WithScope(context.Background())
+	out := pipeline.Stage(ctx, pipeline.Generate(ctx, 1, 2), func(int) int {
+		runtime.Goexit()
+		return 0
+	})
+	drain(out)
+	err := s.Wait()
+	if err == nil || !strings.Contains(err.Error(), "runtime.Goexit") {
+		t.Errorf("Wait() = %v, want an error mentioning runtime.Goexit", err)
+	}
+}

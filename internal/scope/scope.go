@@ -6,6 +6,7 @@ package scope
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/gopatterns/concurrency/internal/panics"
@@ -43,8 +44,8 @@ type Scope struct {
 // goroutine registered with s is registered with it too, since s's context
 // is derived from its own.
 func (s *Scope) Init(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(parent) // panics on a nil parent
 	s.parent = From(parent)
-	ctx, cancel := context.WithCancelCause(parent)
 	s.ctx = context.WithValue(ctx, key{}, s)
 	s.cancel = cancel
 	s.done = make(chan struct{})
@@ -96,8 +97,10 @@ func (s *Scope) enter(n int) bool {
 // a nil s it is just that. Under a scope, a panic in body is recovered as
 // a *panics.Error, which cancels the scope's context with it as the cause
 // before finish runs, so that whoever reads what finish closes sees the
-// context done; Wait re-raises the first such panic. When Run returns, or
-// body calls runtime.Goexit, the goroutine is unregistered.
+// context done; Wait re-raises the first such panic. A call of
+// runtime.Goexit in body (t.FailNow in a test) cancels the context with
+// ErrGoexit, so that the pipeline does not pass for complete. When Run
+// returns, or body calls runtime.Goexit, the goroutine is unregistered.
 func (s *Scope) Run(body, finish func()) {
 	if s == nil {
 		defer finish()
@@ -106,10 +109,16 @@ func (s *Scope) Run(body, finish func()) {
 	}
 	defer s.Exit()
 	defer finish()
-	if perr := panics.Try(body); perr != nil {
+	if perr := panics.Call(body, s.goexit); perr != nil {
 		s.fail(perr)
 	}
 }
+
+// ErrGoexit is the cause with which a scope's context is cancelled when a
+// registered goroutine calls runtime.Goexit.
+var ErrGoexit = errors.New("pipeline: a stage called runtime.Goexit")
+
+func (s *Scope) goexit() { s.cancel(ErrGoexit) }
 
 // fail records perr, if it is the first panic, and cancels the context
 // with it as the cause.

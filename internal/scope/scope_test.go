@@ -187,12 +187,16 @@ func TestPanicReraisedByEveryWait(t *testing.T) {
 	}()
 }
 
-func TestGoexitUnregisters(t *testing.T) {
-	s, _ := newScope(context.Background())
+func TestGoexitCancels(t *testing.T) {
+	s, ctx := newScope(context.Background())
 	s.Enter(1)
-	go s.Run(runtime.Goexit, func() {})
-	if err := s.Wait(); err != nil {
-		t.Errorf("Wait() = %v, want nil", err)
+	var causeAtFinish error
+	go s.Run(runtime.Goexit, func() { causeAtFinish = context.Cause(ctx) })
+	if err := s.Wait(); err != ErrGoexit {
+		t.Errorf("Wait() = %v, want %v", err, ErrGoexit)
+	}
+	if causeAtFinish != ErrGoexit {
+		t.Errorf("Cause when finish ran = %v, want %v", causeAtFinish, ErrGoexit)
 	}
 }
 
@@ -224,4 +228,11 @@ func TestNested(t *testing.T) {
 		t.Error("Enter on the inner scope after the outer Wait = true, want false")
 	}
 	inner.Wait()
+}
+
+func TestInitNilParent(t *testing.T) {
+	conctest.Panics(t, "cannot create context from nil parent", func() {
+		var nilCtx context.Context
+		new(Scope).Init(nilCtx)
+	})
 }
