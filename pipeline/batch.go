@@ -27,13 +27,15 @@ func Batch[T any](ctx context.Context, in <-chan T, size int, maxWait time.Durat
 		return closed[[]T]()
 	}
 	out := make(chan []T, buffer)
-	go s.Run(func() { batch(ctx, in, out, size, maxWait) }, func() { close(out) })
+	go batch(ctx, s, in, out, size, maxWait)
 	return out
 }
 
-// batch sends the batches of in on out until in is closed or ctx is done;
-// its caller closes out.
-func batch[T any](ctx context.Context, in <-chan T, out chan<- []T, size int, maxWait time.Duration) {
+// batch sends the batches of in on out until in is closed or ctx is done,
+// then closes out.
+func batch[T any](ctx context.Context, s *scope.Scope, in <-chan T, out chan<- []T, size int, maxWait time.Duration) {
+	defer s.Exit()
+	defer close(out)
 	done := ctx.Done()
 	var (
 		buf   []T

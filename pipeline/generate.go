@@ -20,15 +20,18 @@ func Generate[T any](ctx context.Context, values ...T) <-chan T {
 		return closed[T]()
 	}
 	out := make(chan T, buffer)
-	go s.Run(func() {
-		done := ctx.Done()
-		for _, v := range values {
-			if !send(done, out, v) {
-				return
-			}
-		}
-	}, func() { close(out) })
+	go generate(s, ctx.Done(), out, values)
 	return out
+}
+
+func generate[T any](s *scope.Scope, done <-chan struct{}, out chan<- T, values []T) {
+	defer s.Exit()
+	defer close(out)
+	for _, v := range values {
+		if !send(done, out, v) {
+			return
+		}
+	}
 }
 
 // FromSeq returns a channel that delivers the values of seq in
@@ -48,13 +51,19 @@ func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 		return closed[T]()
 	}
 	out := make(chan T, buffer)
-	go s.Run(func() {
-		done := ctx.Done()
-		for v := range seq {
-			if !send(done, out, v) {
-				return
-			}
-		}
-	}, func() { close(out) })
+	go fromSeq(s, ctx.Done(), out, seq)
 	return out
+}
+
+func fromSeq[T any](s *scope.Scope, done <-chan struct{}, out chan<- T, seq iter.Seq[T]) {
+	defer s.Exit()
+	defer close(out)
+	returned := false
+	defer s.Catch(&returned)
+	for v := range seq {
+		if !send(done, out, v) {
+			break
+		}
+	}
+	returned = true
 }

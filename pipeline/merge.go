@@ -35,20 +35,27 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 		if plainInput(done, in) {
 			receive = plainRecv[T]
 		}
-		go s.Run(func() {
-			for {
-				v, ok := receive(done, in)
-				if !ok || !send(done, out, v) {
-					return
-				}
-			}
-		}, func() {
-			if atomic.AddInt64(&left, -1) == 0 {
-				close(out)
-			}
-		})
+		go forward(s, done, in, out, receive, &left)
 	}
 	return out
+}
+
+// forward sends the values of in on out until in is closed or done is; the
+// last of the forwarders that share left closes out.
+func forward[T any](s *scope.Scope, done <-chan struct{}, in <-chan T, out chan T,
+	receive func(<-chan struct{}, <-chan T) (T, bool), left *int64) {
+	defer s.Exit()
+	defer func() {
+		if atomic.AddInt64(left, -1) == 0 {
+			close(out)
+		}
+	}()
+	for {
+		v, ok := receive(done, in)
+		if !ok || !send(done, out, v) {
+			return
+		}
+	}
 }
 
 // plainInput reports whether in needs no select on done to wait for: done

@@ -25,7 +25,7 @@ func Stage[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
 		return closed[R]()
 	}
 	out := newOutput[R](ctx, s)
-	go s.Run(func() { apply(in, out, f) }, out.finish)
+	go apply(s, in, out, f)
 	return out.ch
 }
 
@@ -59,15 +59,24 @@ func FanOut[T, R any](ctx context.Context, in <-chan T, n int, f func(T) R) []<-
 	for i := range outs {
 		out := newOutput[R](ctx, s)
 		outs[i] = out.ch
-		go s.Run(func() { apply(in, out, f) }, out.finish)
+		go apply(s, in, out, f)
 	}
 	return outs
 }
 
-// apply sends f(v) on out for every v from in. It stops when out's context
-// is done. Its caller closes out when it returns (or f panics), after a
-// scope has seen the panic.
-func apply[T, R any](in <-chan T, out *output[R], f func(T) R) {
+// apply sends f(v) on out for every v from in, then closes out. It stops
+// when out's context is done. Under a scope, a panic in f cancels the
+// scope's context before out is closed.
+func apply[T, R any](s *scope.Scope, in <-chan T, out *output[R], f func(T) R) {
+	defer s.Exit()
+	defer out.finish()
+	returned := false
+	defer s.Catch(&returned)
+	applyLoop(in, out, f)
+	returned = true
+}
+
+func applyLoop[T, R any](in <-chan T, out *output[R], f func(T) R) {
 	for {
 		v, ok := recv(out.done, in)
 		if !ok || !out.send(f(v)) {

@@ -33,18 +33,20 @@ func Tee[T any](ctx context.Context, in <-chan T, n int) []<-chan T {
 		res[i] = outs[i]
 	}
 	if entered {
-		go s.Run(func() { tee(ctx.Done(), in, outs) }, func() {
-			for _, out := range outs {
-				close(out)
-			}
-		})
+		go tee(s, ctx.Done(), in, outs)
 	}
 	return res
 }
 
 // tee hands every value from in to each of outs until in is closed or done
-// is; its caller closes outs.
-func tee[T any](done <-chan struct{}, in <-chan T, outs []chan T) {
+// is, then closes outs.
+func tee[T any](s *scope.Scope, done <-chan struct{}, in <-chan T, outs []chan T) {
+	defer s.Exit()
+	defer func() {
+		for _, out := range outs {
+			close(out)
+		}
+	}()
 	for {
 		v, ok := recv(done, in)
 		if !ok {

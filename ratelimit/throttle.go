@@ -38,13 +38,23 @@ func Throttle[T any](ctx context.Context, in <-chan T, l Limiter) <-chan T {
 		close(out)
 		return out
 	}
-	go s.Run(func() { throttle(ctx, in, out, l) }, func() { close(out) })
+	go throttle(ctx, s, in, out, l)
 	return out
 }
 
 // throttle passes on the values of in until in is closed, ctx is done or
-// l.Wait fails; its caller closes out.
-func throttle[T any](ctx context.Context, in <-chan T, out chan<- T, l Limiter) {
+// l.Wait fails, then closes out. Under a scope, a panic in l cancels the
+// scope's context before out is closed.
+func throttle[T any](ctx context.Context, s *scope.Scope, in <-chan T, out chan T, l Limiter) {
+	defer s.Exit()
+	defer close(out)
+	returned := false
+	defer s.Catch(&returned)
+	pass(ctx, in, out, l)
+	returned = true
+}
+
+func pass[T any](ctx context.Context, in <-chan T, out chan<- T, l Limiter) {
 	for {
 		var v T
 		select {

@@ -92,33 +92,40 @@ func (s *Scope) enter(n int) bool {
 	return true
 }
 
-// Run calls body and then finish, on the goroutine it is called on, for a
-// goroutine that Enter registered; go s.Run(body, finish) starts one. With
-// a nil s it is just that. Under a scope, a panic in body is recovered as
-// a *panics.Error, which cancels the scope's context with it as the cause
-// before finish runs, so that whoever reads what finish closes sees the
-// context done; Wait re-raises the first such panic. A call of
-// runtime.Goexit in body (t.FailNow in a test) cancels the context with
-// ErrGoexit, so that the pipeline does not pass for complete. When Run
-// returns, or body calls runtime.Goexit, the goroutine is unregistered.
-func (s *Scope) Run(body, finish func()) {
-	if s == nil {
-		defer finish()
-		body()
+// Catch recovers a panic in a goroutine registered with s. The goroutine
+// defers it after the calls that close its outputs and sets *returned
+// when its work returns normally:
+//
+//	defer s.Exit()
+//	defer close(out)
+//	returned := false
+//	defer s.Catch(&returned)
+//	work()
+//	returned = true
+//
+// so that a panic, recovered as a *panics.Error, cancels the scope's
+// context with it as the cause before the outputs close, and whoever reads
+// them sees the context done; Wait re-raises the first such panic. A call
+// of runtime.Goexit in work (t.FailNow in a test) cancels the context with
+// ErrGoexit, so that the pipeline does not pass for complete. With a nil
+// s, Catch does nothing and a panic goes on: without a scope, nobody waits
+// to be handed it.
+func (s *Scope) Catch(returned *bool) {
+	if s == nil || *returned {
 		return
 	}
-	defer s.Exit()
-	defer finish()
-	if perr := panics.Call(body, s.goexit); perr != nil {
-		s.fail(perr)
+	// recover returns nil only during runtime.Goexit (or for panic(nil)
+	// under GODEBUG=panicnil=1, which then counts as one).
+	if v := recover(); v != nil {
+		s.fail(panics.New(v))
+	} else {
+		s.cancel(ErrGoexit)
 	}
 }
 
 // ErrGoexit is the cause with which a scope's context is cancelled when a
 // registered goroutine calls runtime.Goexit.
 var ErrGoexit = errors.New("pipeline: a stage called runtime.Goexit")
-
-func (s *Scope) goexit() { s.cancel(ErrGoexit) }
 
 // fail records perr, if it is the first panic, and cancels the context
 // with it as the cause.
@@ -131,7 +138,9 @@ func (s *Scope) fail(perr *panics.Error) {
 	s.cancel(perr)
 }
 
-// Exit unregisters one goroutine from s and every enclosing scope.
+// Exit unregisters one goroutine from s and every enclosing scope. A
+// registered goroutine defers it first, so that it runs last. With a nil s
+// it does nothing.
 func (s *Scope) Exit() {
 	for t := s; t != nil; t = t.parent {
 		t.exit(1)

@@ -18,6 +18,17 @@ func newScope(parent context.Context) (*Scope, context.Context) {
 	return s, s.Init(parent)
 }
 
+// run is a goroutine registered with s as the channel functions write one:
+// it calls body, then finish, which closes the outputs.
+func run(s *Scope, body, finish func()) {
+	defer s.Exit()
+	defer finish()
+	returned := false
+	defer s.Catch(&returned)
+	body()
+	returned = true
+}
+
 func TestZeroScope(t *testing.T) {
 	var s Scope
 	s.Stop(errors.New("ignored"))
@@ -29,17 +40,19 @@ func TestZeroScope(t *testing.T) {
 	}
 }
 
-func TestNilScopeRunsPlainly(t *testing.T) {
+func TestNilScopeRecoversNothing(t *testing.T) {
 	var s *Scope
 	if !s.Enter(3) {
 		t.Fatal("Enter on a nil scope = false, want true")
 	}
-	var order []string
-	s.Run(func() { order = append(order, "body") }, func() { order = append(order, "finish") })
-	s.Exit()
-	if len(order) != 2 || order[0] != "body" || order[1] != "finish" {
-		t.Errorf("Run called %v, want [body finish]", order)
+	finished := false
+	v := conctest.Panics(t, "boom", func() {
+		run(s, func() { panic("boom") }, func() { finished = true })
+	})
+	if v != "boom" || !finished {
+		t.Errorf("panic %v, finish ran: %v; want boom, true", v, finished)
 	}
+	s.Exit()
 }
 
 func TestFromDerivedContext(t *testing.T) {
@@ -62,7 +75,7 @@ func TestWaitJoins(t *testing.T) {
 		t.Fatal("Enter = false on a new scope")
 	}
 	for range n {
-		go s.Run(func() {
+		go run(s, func() {
 			tr.Do(func() {
 				<-ctx.Done()
 				for range 20 {
@@ -84,7 +97,7 @@ func TestWaitJoins(t *testing.T) {
 func TestWaitNilAndCancels(t *testing.T) {
 	s, ctx := newScope(context.Background())
 	s.Enter(1)
-	go s.Run(func() {}, func() {})
+	go run(s, func() {}, func() {})
 	if err := s.Wait(); err != nil {
 		t.Errorf("Wait() = %v, want nil", err)
 	}
@@ -101,7 +114,7 @@ func TestWaitParentCause(t *testing.T) {
 	parent, cancel := context.WithCancelCause(context.Background())
 	s, ctx := newScope(parent)
 	s.Enter(1)
-	go s.Run(func() { <-ctx.Done() }, func() {})
+	go run(s, func() { <-ctx.Done() }, func() {})
 	cancel(cause)
 	if err := s.Wait(); err != cause {
 		t.Errorf("Wait() = %v, want %v", err, cause)
@@ -133,7 +146,7 @@ func TestEnterRacesWait(t *testing.T) {
 					return
 				}
 				running.Add(1)
-				go s.Run(func() {
+				go run(s, func() {
 					mu.Lock()
 					ran++
 					mu.Unlock()
@@ -159,7 +172,7 @@ func TestEnterRacesWait(t *testing.T) {
 func TestPanicReraisedByEveryWait(t *testing.T) {
 	s, ctx := newScope(context.Background())
 	s.Enter(1)
-	go s.Run(func() { panic("boom") }, func() {})
+	go run(s, func() { panic("boom") }, func() {})
 	<-ctx.Done()
 	perr, ok := context.Cause(ctx).(*panics.Error)
 	if !ok || perr.Value != "boom" {
@@ -191,7 +204,7 @@ func TestGoexitCancels(t *testing.T) {
 	s, ctx := newScope(context.Background())
 	s.Enter(1)
 	var causeAtFinish error
-	go s.Run(runtime.Goexit, func() { causeAtFinish = context.Cause(ctx) })
+	go run(s, runtime.Goexit, func() { causeAtFinish = context.Cause(ctx) })
 	if err := s.Wait(); err != ErrGoexit {
 		t.Errorf("Wait() = %v, want %v", err, ErrGoexit)
 	}
@@ -208,7 +221,7 @@ func TestNested(t *testing.T) {
 	}
 	release := make(chan struct{})
 	inner.Enter(1)
-	go inner.Run(func() { <-release }, func() {})
+	go run(inner, func() { <-release }, func() {})
 	waited := make(chan struct{})
 	go func() {
 		outer.Wait()
