@@ -55,10 +55,12 @@ func TestNilScopeRecoversNothing(t *testing.T) {
 	s.Exit()
 }
 
+type otherKey struct{}
+
 func TestFromDerivedContext(t *testing.T) {
 	s, ctx := newScope(context.Background())
 	defer s.Wait()
-	ctx, cancel := context.WithCancel(context.WithValue(ctx, "k", 1))
+	ctx, cancel := context.WithCancel(context.WithValue(ctx, otherKey{}, 1))
 	defer cancel()
 	if got := From(ctx); got != s {
 		t.Errorf("From(derived) = %p, want %p", got, s)
