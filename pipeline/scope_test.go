@@ -101,30 +101,30 @@ func open() chan int { return make(chan int) }
 
 // scopeBuilds start every channel function under ctx, each blocked until
 // ctx is done: f blocks, nobody reads, or the input never closes.
-var scopeBuilds = map[string]func(ctx context.Context, tr *conctest.Tracker) []<-chan int{
-	"Generate": func(ctx context.Context, _ *conctest.Tracker) []<-chan int {
-		return []<-chan int{pipeline.Generate(ctx, ints(1000)...)}
+var scopeBuilds = map[string]func(ctx context.Context, tr *conctest.Tracker) []probe{
+	"Generate": func(ctx context.Context, _ *conctest.Tracker) []probe {
+		return probes(pipeline.Generate(ctx, ints(1000)...))
 	},
-	"FromSeq": func(ctx context.Context, tr *conctest.Tracker) []<-chan int {
-		return []<-chan int{pipeline.FromSeq(ctx, blockingSeq(ctx, tr))}
+	"FromSeq": func(ctx context.Context, tr *conctest.Tracker) []probe {
+		return probes(pipeline.FromSeq(ctx, blockingSeq(ctx, tr)))
 	},
-	"Stage": func(ctx context.Context, tr *conctest.Tracker) []<-chan int {
-		return []<-chan int{pipeline.Stage(ctx, pipeline.Generate(ctx, 1, 2, 3), blocking(ctx, tr))}
+	"Stage": func(ctx context.Context, tr *conctest.Tracker) []probe {
+		return probes(pipeline.Stage(ctx, pipeline.Generate(ctx, 1, 2, 3), blocking(ctx, tr)))
 	},
-	"FanOut": func(ctx context.Context, tr *conctest.Tracker) []<-chan int {
-		return pipeline.FanOut(ctx, pipeline.Generate(ctx, ints(10)...), 3, blocking(ctx, tr))
+	"FanOut": func(ctx context.Context, tr *conctest.Tracker) []probe {
+		return probes(pipeline.FanOut(ctx, pipeline.Generate(ctx, ints(10)...), 3, blocking(ctx, tr))...)
 	},
-	"Merge": func(ctx context.Context, _ *conctest.Tracker) []<-chan int {
-		return []<-chan int{pipeline.Merge(ctx, open(), open())}
+	"Merge": func(ctx context.Context, _ *conctest.Tracker) []probe {
+		return probes(pipeline.Merge(ctx, open(), open()))
 	},
-	"FanOutMerge": func(ctx context.Context, tr *conctest.Tracker) []<-chan int {
+	"FanOutMerge": func(ctx context.Context, tr *conctest.Tracker) []probe {
 		in := pipeline.Generate(ctx, ints(10)...)
-		return []<-chan int{pipeline.Merge(ctx, pipeline.FanOut(ctx, in, 3, blocking(ctx, tr))...)}
+		return probes(pipeline.Merge(ctx, pipeline.FanOut(ctx, in, 3, blocking(ctx, tr))...))
 	},
-	"Tee": func(ctx context.Context, _ *conctest.Tracker) []<-chan int {
-		return pipeline.Tee(ctx, open(), 3)
+	"Tee": func(ctx context.Context, _ *conctest.Tracker) []probe {
+		return probes(pipeline.Tee(ctx, open(), 3)...)
 	},
-	"Batch": func(ctx context.Context, _ *conctest.Tracker) []<-chan int {
+	"Batch": func(ctx context.Context, _ *conctest.Tracker) []probe {
 		in := open()
 		go func() {
 			select {
@@ -132,7 +132,7 @@ var scopeBuilds = map[string]func(ctx context.Context, tr *conctest.Tracker) []<
 			case <-ctx.Done():
 			}
 		}()
-		return []<-chan int{pipeline.Stage(ctx, pipeline.Batch(ctx, in, 4, 0), func(b []int) int { return len(b) })}
+		return probes(pipeline.Batch(ctx, in, 4, 0))
 	},
 }
 
@@ -156,8 +156,8 @@ func TestScopeJoinsEveryFunction(t *testing.T) {
 				if n := tr.Now(); n != 0 {
 					t.Fatalf("f still running in %d goroutines after Wait", n)
 				}
-				for i, out := range outs {
-					if !closedNow(out) {
+				for i, p := range outs {
+					if closed, _ := p(); !closed {
 						t.Fatalf("output %d open after Wait", i)
 					}
 				}
@@ -165,6 +165,31 @@ func TestScopeJoinsEveryFunction(t *testing.T) {
 			conctest.VerifyNone(t)
 		})
 	}
+}
+
+// A probe takes what an output holds, without waiting, and reports
+// whether the output is closed and how many values it took.
+type probe func() (closed bool, took int)
+
+func probes[T any](chs ...<-chan T) []probe {
+	ps := make([]probe, len(chs))
+	for i, ch := range chs {
+		ps[i] = func() (bool, int) {
+			n := 0
+			for {
+				select {
+				case _, ok := <-ch:
+					if !ok {
+						return true, n
+					}
+					n++
+				default:
+					return false, n
+				}
+			}
+		}
+	}
+	return ps
 }
 
 // closedNow reports whether ch is closed, taking what its buffer holds,
@@ -310,9 +335,9 @@ func TestScopeAfterWait(t *testing.T) {
 	s.Wait()
 	for name, build := range scopeBuilds {
 		var tr conctest.Tracker
-		for i, out := range build(ctx, &tr) {
-			if v, ok := <-out; ok || !closedNow(out) {
-				t.Errorf("%s: output %d delivered %v, want it closed at once", name, i, v)
+		for i, p := range build(ctx, &tr) {
+			if closed, n := p(); !closed || n > 0 {
+				t.Errorf("%s: output %d closed: %v after %d values, want it closed at once", name, i, closed, n)
 			}
 		}
 	}
