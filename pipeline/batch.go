@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"time"
+
+	"github.com/gopatterns/concurrency/internal/scope"
 )
 
 // Batch returns a channel that delivers the values from in
@@ -13,18 +15,26 @@ import (
 // When ctx is done, the channel is closed and a partial batch is dropped.
 // Every batch is a new slice that the receiver owns.
 //
-// Batch panics if size < 1 or if in is nil.
+// Batch panics if ctx or in is nil or if size < 1.
 func Batch[T any](ctx context.Context, in <-chan T, size int, maxWait time.Duration) <-chan []T {
+	mustContext(ctx)
 	if size < 1 {
 		panic("pipeline: size < 1")
 	}
 	mustInput(in)
+	s := scope.From(ctx)
+	if !s.Enter(1) {
+		return closed[[]T]()
+	}
 	out := make(chan []T, buffer)
-	go batch(ctx, in, out, size, maxWait)
+	go batch(ctx, s, in, out, size, maxWait)
 	return out
 }
 
-func batch[T any](ctx context.Context, in <-chan T, out chan<- []T, size int, maxWait time.Duration) {
+// batch sends the batches of in on out until in is closed or ctx is done,
+// then closes out.
+func batch[T any](ctx context.Context, s *scope.Scope, in <-chan T, out chan<- []T, size int, maxWait time.Duration) {
+	defer s.Exit()
 	defer close(out)
 	done := ctx.Done()
 	var (

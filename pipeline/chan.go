@@ -1,6 +1,9 @@
 package pipeline
 
-import "runtime"
+import (
+	"context"
+	"runtime"
+)
 
 // send delivers v on out and reports true, or reports false once done is
 // closed. The first select is the fast path: a receiver is waiting or a
@@ -51,10 +54,24 @@ func recv[T any](done <-chan struct{}, in <-chan T) (v T, ok bool) {
 	}
 }
 
+func mustContext(ctx context.Context) {
+	if ctx == nil {
+		panic("pipeline: nil context")
+	}
+}
+
 func mustInput[T any](in <-chan T) {
 	if in == nil {
 		panic("pipeline: nil input channel")
 	}
+}
+
+// closed returns a closed channel: the output of a channel function called
+// under a scope whose Wait has returned.
+func closed[T any]() chan T {
+	ch := make(chan T)
+	close(ch)
+	return ch
 }
 
 // buffer is the capacity of every channel that a stage returns. A buffer

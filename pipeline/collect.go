@@ -8,8 +8,9 @@ import "context"
 // their outputs when ctx is done, Collect reports context.Cause(ctx) as well
 // when in is closed after ctx is done: the values may be incomplete.
 //
-// Collect panics if in is nil.
+// Collect panics if ctx or in is nil.
 func Collect[T any](ctx context.Context, in <-chan T) ([]T, error) {
+	mustContext(ctx)
 	mustInput(in)
 	var vals []T
 	done := ctx.Done()

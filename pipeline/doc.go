@@ -11,24 +11,34 @@
 // every goroutine of the pipeline exits, even when nobody reads the outputs
 // any more. A channel closed because ctx is done does not mean that f has
 // returned: the outputs of [Stage] and [FanOut] are closed while f runs,
-// the goroutine running f returns when f does, and its result is dropped. A channel closed because ctx is done carries no
-// marker: check ctx.Err, or use [Collect], which does.
+// the goroutine running f returns when f does, and its result is dropped.
+// A channel closed because ctx is done carries no marker: check ctx.Err,
+// or use [Collect], which does.
 //
 // Each returned channel has a buffer of 64 values, so that a stage works
 // ahead of its reader by at most that much and neighbouring stages do not
 // switch goroutines for every value. When ctx is done, values still in a
 // buffer are dropped with the channel.
 //
-// An input channel must not be nil: a nil channel never delivers and never
-// closes, so a stage reading it could only wait for ctx. The functions panic
-// with "pipeline: nil input channel" instead.
+// Every function panics in the caller on a nil ctx ("pipeline: nil
+// context") and on a nil input channel ("pipeline: nil input channel";
+// for [Merge], on a nil element of ins): a nil channel never delivers and
+// never closes, so a stage reading it could only wait for ctx.
 //
-// A stage's function f runs on a goroutine of the package that nobody waits
-// for, so there is no caller to hand a panic to. A panic in f (or in the seq
-// of [FromSeq]) is therefore not recovered: it crashes the program with f's
-// stack, exactly as it would in a goroutine of your own. Use [Map] or
-// [OrderedMap] for work that can fail: they deliver errors and panics to the
-// loop that ranges over them.
+// # Joining stages with a Scope
+//
+// To know when every goroutine of a pipeline has returned, and so that no
+// f still runs when the results are read, start the stages with the
+// context of a [Scope] and call [Scope.Wait]: it joins every goroutine that
+// the channel functions started under that context. A consumer that stops
+// reading early calls [Scope.Stop] first. Without a scope, a stage's
+// function f runs on a goroutine of the package that nobody waits for, so
+// there is no caller to hand a panic to: a panic in f (or in the seq of
+// [FromSeq]) is then not recovered and crashes the program with f's stack,
+// exactly as it would in a goroutine of your own. Under a scope it is
+// recovered, winds the pipeline down and is re-raised by Wait. [Map] and
+// [OrderedMap] need no scope: they deliver errors and panics to the loop
+// that ranges over them, and join their goroutines before the loop ends.
 //
 // # Parallel map over an iterator
 //
@@ -44,6 +54,7 @@ package pipeline
 import "github.com/gopatterns/concurrency/internal/panics"
 
 // PanicError is a panic recovered from f or from the input sequence in [Map]
-// or [OrderedMap], with the stack of the goroutine that panicked. It is
-// yielded as the error that ends the sequence.
+// or [OrderedMap], or from a stage under a [Scope], with the stack of the
+// goroutine that panicked. Map and OrderedMap yield it as the error that
+// ends the sequence; a Scope's Wait re-raises it.
 type PanicError = panics.Error

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -151,4 +152,58 @@ func ExampleOrderedMap() {
 	// 1
 	// 2
 	// error: expected integer
+}
+
+// A consumer that needs only part of an endless pipeline stops it with the
+// scope, and Wait joins every stage before the program goes on: then no
+// stage's function is running, and what it wrote may be read.
+func ExampleWithScope() {
+	s, ctx := pipeline.WithScope(context.Background())
+	naturals := func(yield func(int) bool) {
+		for i := 0; yield(i); i++ {
+		}
+	}
+	squared := 0 // written by the stage, read after Wait
+	squares := pipeline.Stage(ctx, pipeline.FromSeq(ctx, naturals), func(n int) int {
+		squared++
+		return n * n
+	})
+	var small []int
+	for n := range squares {
+		if n > 50 {
+			break
+		}
+		small = append(small, n)
+	}
+	fmt.Println(small)
+	s.Stop(errors.New("enough"))
+	err := s.Wait()
+	fmt.Println("Wait:", err, "| squared at least 9:", squared >= 9)
+	// Output:
+	// [0 1 4 9 16 25 36 49]
+	// Wait: enough | squared at least 9: true
+}
+
+// Under a scope, a panic in a stage's function cancels the scope's context,
+// so the pipeline winds down, and Wait re-raises it in its caller as a
+// *PanicError; here it is recovered to be printed.
+func ExampleScope_Wait_panic() {
+	s, ctx := pipeline.WithScope(context.Background())
+	parse := func(s string) int {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			panic(err)
+		}
+		return n
+	}
+	_, err := pipeline.Collect(ctx, pipeline.Stage(ctx, pipeline.Generate(ctx, "1", "2", "x"), parse))
+	fmt.Println("Collect stopped by a panic:", errors.As(err, new(*pipeline.PanicError)))
+	defer func() {
+		perr := recover().(*pipeline.PanicError)
+		fmt.Println("Wait panicked with:", perr.Value)
+	}()
+	s.Wait()
+	// Output:
+	// Collect stopped by a panic: true
+	// Wait panicked with: strconv.Atoi: parsing "x": invalid syntax
 }

@@ -42,7 +42,7 @@ import (
 // most max(16, 4*workers) chunks exist. Chunks reach the workers in input
 // order, so with one worker f is called on the items in the order of in.
 //
-// Map panics if in or f is nil.
+// Map panics if ctx, in or f is nil.
 func Map[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error)) iter.Seq2[R, error] {
 	return mapSeq(ctx, in, workers, f, (*mapper[T, R]).unordered)
@@ -75,6 +75,7 @@ func OrderedMap[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 func mapSeq[T, R any](ctx context.Context, in iter.Seq[T], workers int,
 	f func(context.Context, T) (R, error),
 	consume func(*mapper[T, R], func(R, error) bool)) iter.Seq2[R, error] {
+	mustContext(ctx)
 	mustMap(in, f)
 	return func(yield func(R, error) bool) {
 		m := newMapper(ctx, in, workers, f)

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"sync/atomic"
+
+	"github.com/gopatterns/concurrency/internal/scope"
 )
 
 // Merge returns a channel that delivers every value received
@@ -11,16 +13,19 @@ import (
 // closed when every input is closed and drained, or as soon as ctx is
 // done. With no inputs it is returned closed.
 //
-// Merge panics if any input is nil.
+// Merge panics if ctx is nil or if any element of ins is nil: a nil
+// channel would never close, so the output would stay open until ctx is
+// done.
 func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
+	mustContext(ctx)
 	for _, in := range ins {
 		mustInput(in)
 	}
-	out := make(chan T, buffer)
-	if len(ins) == 0 {
-		close(out)
-		return out
+	s := scope.From(ctx)
+	if len(ins) == 0 || !s.Enter(len(ins)) {
+		return closed[T]()
 	}
+	out := make(chan T, buffer)
 	// The last forwarder to finish closes out, so no extra goroutine waits
 	// for the others.
 	left := int64(len(ins))
@@ -30,21 +35,27 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 		if plainInput(done, in) {
 			receive = plainRecv[T]
 		}
-		go func() {
-			defer func() {
-				if atomic.AddInt64(&left, -1) == 0 {
-					close(out)
-				}
-			}()
-			for {
-				v, ok := receive(done, in)
-				if !ok || !send(done, out, v) {
-					return
-				}
-			}
-		}()
+		go forward(s, done, in, out, receive, &left)
 	}
 	return out
+}
+
+// forward sends the values of in on out until in is closed or done is; the
+// last of the forwarders that share left closes out.
+func forward[T any](s *scope.Scope, done <-chan struct{}, in <-chan T, out chan T,
+	receive func(<-chan struct{}, <-chan T) (T, bool), left *int64) {
+	defer s.Exit()
+	defer func() {
+		if atomic.AddInt64(left, -1) == 0 {
+			close(out)
+		}
+	}()
+	for {
+		v, ok := receive(done, in)
+		if !ok || !send(done, out, v) {
+			return
+		}
+	}
 }
 
 // plainInput reports whether in needs no select on done to wait for: done

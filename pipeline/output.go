@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"sync"
+
+	"github.com/gopatterns/concurrency/internal/scope"
 )
 
 // closedOnDone maps each open output channel of Stage and FanOut, as a
@@ -16,19 +18,36 @@ var closedOnDone sync.Map
 // on. The worker closes it when its input is drained; when ctx is done, a
 // function that context.AfterFunc calls closes it, even while f runs. The
 // mutex keeps that close away from a send.
+//
+// Under a scope, the goroutine that runs the AfterFunc is registered with
+// the scope too, from newOutput until it has closed the channel or finish
+// has stopped it from starting, so that the scope's Wait joins it.
 type output[T any] struct {
 	mu     sync.Mutex
 	ch     chan T
 	done   <-chan struct{}
 	closed bool
-	stop   func() bool // stops the AfterFunc; nil if ctx is never done
+	stop   func() bool  // stops the AfterFunc; nil if ctx is never done
+	scope  *scope.Scope // nil without a scope
 }
 
-func newOutput[T any](ctx context.Context) *output[T] {
+// newOutput returns the output of a worker that is registered with s (nil
+// without a scope).
+func newOutput[T any](ctx context.Context, s *scope.Scope) *output[T] {
 	o := &output[T]{ch: make(chan T, buffer), done: ctx.Done()}
 	if o.done != nil {
 		closedOnDone.Store((<-chan T)(o.ch), o.done)
-		o.stop = context.AfterFunc(ctx, o.close)
+		if s == nil {
+			o.stop = context.AfterFunc(ctx, o.close)
+		} else {
+			// The worker is registered, so s cannot end before this.
+			s.Enter(1)
+			o.scope = s
+			o.stop = context.AfterFunc(ctx, func() {
+				defer s.Exit()
+				o.close()
+			})
+		}
 	}
 	return o
 }
@@ -53,8 +72,8 @@ func (o *output[T]) send(v T) bool {
 
 // finish closes the channel, if ctx did not, when the worker returns.
 func (o *output[T]) finish() {
-	if o.stop != nil {
-		o.stop()
+	if o.stop != nil && o.stop() && o.scope != nil {
+		o.scope.Exit() // the AfterFunc will not run
 	}
 	o.close()
 }

@@ -62,7 +62,7 @@ func TestOutputClosesWhileFRuns(t *testing.T) {
 func TestOutputDropsLateResults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
-		o := newOutput[int](ctx)
+		o := newOutput[int](ctx, nil)
 		cancel()
 		if o.send(1) {
 			t.Error("send after ctx is done reported true")

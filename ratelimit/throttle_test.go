@@ -2,11 +2,17 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/gopatterns/concurrency/internal/conctest"
+	"github.com/gopatterns/concurrency/internal/panics"
+	"github.com/gopatterns/concurrency/internal/scope"
+	"golang.org/x/time/rate"
 )
 
 func generate(n int) <-chan int {
@@ -87,8 +93,127 @@ func TestThrottleStopsOnWaitError(t *testing.T) {
 	})
 }
 
-func TestThrottleNilLimiter(t *testing.T) {
-	conctest.Panics(t, "ratelimit: ", func() { Throttle(context.Background(), generate(1), nil) })
+// funcLimiter is a Limiter of a kind that can be nil without a pointer.
+type funcLimiter func(context.Context) error
+
+func (f funcLimiter) Allow() bool                    { return f(context.Background()) == nil }
+func (f funcLimiter) Wait(ctx context.Context) error { return f(ctx) }
+
+// TestThrottleBadInput checks that bad arguments panic at once in the
+// caller with the exact message, before the goroutine starts.
+func TestThrottleBadInput(t *testing.T) {
+	var nilCtx context.Context
+	ctx := context.Background()
+	var nilCh chan int
+	l := NewTokenBucket(10, 1)
+	tests := []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"nil ctx", func() { Throttle(nilCtx, generate(1), l) }, "ratelimit: nil context"},
+		{"nil in", func() { Throttle(ctx, nilCh, l) }, "ratelimit: nil input channel"},
+		{"nil limiter", func() { Throttle(ctx, generate(1), nil) }, "ratelimit: nil limiter"},
+		{"nil *TokenBucket", func() { Throttle(ctx, generate(1), (*TokenBucket)(nil)) }, "ratelimit: nil limiter"},
+		{"nil *Ticker", func() { Throttle(ctx, generate(1), (*Ticker)(nil)) }, "ratelimit: nil limiter"},
+		{"nil *rate.Limiter", func() { Throttle(ctx, generate(1), (*rate.Limiter)(nil)) }, "ratelimit: nil limiter"},
+		{"nil func limiter", func() { Throttle(ctx, generate(1), funcLimiter(nil)) }, "ratelimit: nil limiter"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := panicValue(tt.call); got != tt.want {
+				t.Errorf("panic = %v, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// panicValue calls f and returns the text of its panic, or "no panic".
+func panicValue(f func()) (s string) {
+	defer func() {
+		if v := recover(); v != nil {
+			s = fmt.Sprint(v)
+		}
+	}()
+	f()
+	return "no panic"
+}
+
+func newScope(parent context.Context) (*scope.Scope, context.Context) {
+	s := new(scope.Scope)
+	return s, s.Init(parent)
+}
+
+// TestThrottleJoinedByScope stops a Throttle under a scope (the registry
+// behind pipeline.Scope) while its limiter waits, and checks that when Wait
+// returns the limiter's Wait has returned and the output is closed.
+func TestThrottleJoinedByScope(t *testing.T) {
+	for range 100 {
+		s, ctx := newScope(context.Background())
+		var tr conctest.Tracker
+		l := funcLimiter(func(ctx context.Context) error {
+			tr.Do(func() {
+				<-ctx.Done()
+				for range 50 {
+					runtime.Gosched()
+				}
+			})
+			return context.Cause(ctx)
+		})
+		out := Throttle(ctx, generate(3), l)
+		stop := errors.New("stop")
+		s.Stop(stop)
+		if err := s.Wait(); err != stop {
+			t.Fatalf("Wait() = %v, want %v", err, stop)
+		}
+		if tr.Now() != 0 {
+			t.Fatal("the limiter's Wait still runs after the scope's Wait")
+		}
+		select {
+		case _, ok := <-out:
+			if ok {
+				t.Fatal("a value after Stop")
+			}
+		default:
+			t.Fatal("output open after the scope's Wait")
+		}
+	}
+}
+
+func TestThrottlePanicUnderScope(t *testing.T) {
+	s, ctx := newScope(context.Background())
+	out := Throttle(ctx, generate(3), funcLimiter(func(context.Context) error { panic("limiter boom") }))
+	for range out {
+		t.Error("a value passed a limiter that panicked")
+	}
+	perr, ok := context.Cause(ctx).(*panics.Error)
+	if !ok || perr.Value != "limiter boom" {
+		t.Fatalf("Cause = %v when the output closed, want the *panics.Error", context.Cause(ctx))
+	}
+	for range 2 {
+		func() {
+			defer func() {
+				if got := recover(); got != perr {
+					t.Errorf("Wait panicked with %v, want %v", got, perr)
+				}
+			}()
+			s.Wait()
+		}()
+	}
+}
+
+func TestThrottleAfterScopeWait(t *testing.T) {
+	s, ctx := newScope(context.Background())
+	s.Wait()
+	out := Throttle(ctx, generate(3), NewTokenBucket(rate.Inf, 1))
+	select {
+	case v, ok := <-out:
+		if ok {
+			t.Errorf("Throttle after Wait delivered %v, want a closed channel", v)
+		}
+	default:
+		t.Error("Throttle after Wait returned an open channel, want it closed at once")
+	}
 }
 
 // TestThrottleStopsWhileSending checks that the goroutine exits when ctx is
