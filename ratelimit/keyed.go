@@ -25,12 +25,17 @@ const keyedShards = 32
 // whose D lies more than CatchUp back, lets exactly burst Waits pass at
 // once.
 //
-// Memory. A key's bucket is forgotten once it has refilled to burst and can
-// no longer be owed more: it then gives the same answers a new bucket
-// would, so forgetting it changes nothing. Forgetting is lazy and
-// amortized: a shard sweeps out its full buckets whenever it has doubled in
-// size since its last sweep, so it holds at most about twice the keys used
-// within the last burst/r + CatchUp. Nothing runs in the background.
+// Memory. A key's bucket may be forgotten once it has refilled to burst
+// and can no longer be owed more: it then gives the same answers a new
+// bucket would, so forgetting it changes nothing. Forgetting is lazy: such a
+// bucket is kept for a second after its key's last event, as a client that
+// comes back finds its bucket faster than a new one is stored, and a shard
+// sweeps out the buckets it may forget only when its table is full. It
+// grows the table only if more than half of it is still in use after the
+// sweep, and shrinks it when less than a sixteenth is, so that sweeping
+// costs O(1) per key added and a shard holds at most about three times the
+// keys used within the last second, or within burst/r + CatchUp if that is
+// longer. Nothing runs in the background.
 //
 // With SetMaxKeys(n), Len never exceeds n. A key that arrives when its
 // shard is full takes the place of a full bucket if one is found among a
@@ -74,9 +79,6 @@ func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 		base:   time.Now(),
 		seed:   maphash.MakeSeed(),
 		shards: make([]keyedShard[K], keyedShards),
-	}
-	for i := range k.shards {
-		k.shards[i].sweepAt = minSweep
 	}
 	k.active = keyedShards
 	return k
@@ -226,7 +228,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	now := int64(time.Since(k.base))
 	active := len(k.shards)
 	if n > 0 {
-		active = min(active, max(n/minSweep, 1))
+		active = min(active, max(n/minShardKeys, 1))
 	}
 	if int(atomic.LoadInt32(&k.active)) != active {
 		k.reshard(active)
@@ -246,7 +248,8 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	}
 }
 
-// Len returns the number of keys held.
+// Len returns the number of keys held, counting the full buckets that
+// Keyed could forget but has not yet.
 func (k *Keyed[K]) Len() int {
 	n := 0
 	for i := range k.shards {
