@@ -303,18 +303,3 @@ func (k *Keyed[K]) reshard(active int) {
 		}
 	}
 }
-
-// shardOf returns the shard, of n, for a key with hash h. It uses the high
-// 24 bits of h, leaving the low ones to choose a slot within the shard, and
-// scales them to [0, n) with a multiplication, as a division by a number
-// not known at compile time costs several times more.
-func shardOf(h uint64, n int64) uint64 {
-	return (h >> 40) * uint64(n) >> 24
-}
-
-// noCopy lets go vet report copies of a struct that holds one, as it does
-// for a struct that holds a mutex.
-type noCopy struct{}
-
-func (*noCopy) Lock()   {}
-func (*noCopy) Unlock() {}

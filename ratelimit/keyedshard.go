@@ -108,3 +108,11 @@ func (s *keyedShard[K]) evict(k *Keyed[K], now int64) {
 		s.t.remove(victim)
 	}
 }
+
+// shardOf returns the shard, of n, for a key with hash h. It uses the high
+// 24 bits of h, leaving the low ones to choose a slot within the shard, and
+// scales them to [0, n) with a multiplication, as a division by a number
+// not known at compile time costs several times more.
+func shardOf(h uint64, n int64) uint64 {
+	return (h >> 40) * uint64(n) >> 24
+}
