@@ -168,7 +168,7 @@ func TestTakeRetryAfterExact(t *testing.T) {
 					if d := take(n); d.Allowed || d.RetryAfter != 1 {
 						t.Fatalf("%s at %v/s, burst %d: Take(%d) 1ns before RetryAfter = %+v, want refused with RetryAfter 1ns", tk.name, r, burst, n, d)
 					}
-					time.Sleep(1)
+					time.Sleep(time.Nanosecond)
 					if d := take(n); !d.Allowed {
 						t.Fatalf("%s at %v/s, burst %d: Take(%d) after RetryAfter refused: %+v", tk.name, r, burst, n, d)
 					}
@@ -179,7 +179,7 @@ func TestTakeRetryAfterExact(t *testing.T) {
 					if d := take(0); d.ResetAfter != 1 {
 						t.Fatalf("%s at %v/s, burst %d: 1ns before ResetAfter: %+v, want ResetAfter 1ns", tk.name, r, burst, d)
 					}
-					time.Sleep(1)
+					time.Sleep(time.Nanosecond)
 				}
 				if d := take(0); d.ResetAfter != 0 || d.Remaining != burst {
 					t.Fatalf("%s at %v/s, burst %d: after ResetAfter: %+v, want full", tk.name, r, burst, d)
