@@ -248,3 +248,52 @@ func TestTakePanics(t *testing.T) {
 	conctest.Panics(t, "ratelimit: n < 0", func() { NewKeyed[int](1, 1).Take(0, -1) })
 	conctest.Panics(t, "ratelimit: n < 0", func() { NewKeyed[int](rate.Inf, 1).Take(0, -1) })
 }
+
+// TestUntilIsLeast checks level.until against its definition, the least d
+// for which refilled(now+d) >= goal, on levels where the division that
+// estimates d is off by many nanoseconds: tokens so many that one
+// nanosecond's refill vanishes in their rounding.
+func TestUntilIsLeast(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := range 20_000 {
+		l := limits{perNs: math.Exp(rng.Float64()*20 - 10), burst: 1e30}
+		v := level{tokens: math.Exp(rng.Float64() * 60), last: rng.Int64N(1e12)}
+		if i%2 == 0 {
+			v.tokens = -v.tokens
+		}
+		now := v.last + rng.Int64N(1e6)
+		goal := v.refilled(now, &l) + math.Exp(rng.Float64()*40-10)
+		d := v.until(now, goal, &l)
+		if goal <= v.refilled(now, &l) { // the increment vanished in rounding
+			if d != 0 {
+				t.Fatalf("until for tokens held now = %v, want 0", d)
+			}
+			continue
+		}
+		if d == never {
+			continue
+		}
+		if d <= 0 || v.refilled(now+int64(d), &l) < goal || v.refilled(now+int64(d)-1, &l) >= goal {
+			t.Fatalf("level %+v, %v units/ns: until(%d, %v) = %d, not the least time at which it holds them",
+				v, l.perNs, now, goal, d)
+		}
+	}
+}
+
+func TestUntilNever(t *testing.T) {
+	l := limits{perNs: 1, burst: 1e30}
+	v := level{last: math.MaxInt64 - 1000}
+	if d := v.until(v.last, 2000, &l); d != never {
+		t.Errorf("until beyond the clock = %v, want never", d)
+	}
+	v = level{tokens: 1e25, last: math.MaxInt64 - 1<<40}
+	if d := v.until(v.last, 1e25+float64(1<<41), &l); d != never {
+		t.Errorf("until beyond the clock, after rounding = %v, want never", d)
+	}
+	if d := v.until(v.last, 1e25, &limits{}); d != 0 {
+		t.Errorf("until for tokens held now = %v, want 0", d)
+	}
+	if d := v.until(v.last, 2e25, &limits{}); d != never {
+		t.Errorf("until at rate zero = %v, want never", d)
+	}
+}

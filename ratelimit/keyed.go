@@ -27,15 +27,16 @@ const keyedShards = 32
 //
 // Memory. A key's bucket may be forgotten once it has refilled to burst
 // and can no longer be owed more: it then gives the same answers a new
-// bucket would, so forgetting it changes nothing. Forgetting is lazy: such a
-// bucket is kept for a second after its key's last event, as a client that
-// comes back finds its bucket faster than a new one is stored, and a shard
-// sweeps out the buckets it may forget only when its table is full. It
-// grows the table only if more than half of it is still in use after the
-// sweep, and shrinks it when less than a sixteenth is, so that sweeping
-// costs O(1) per key added and a shard holds at most about three times the
-// keys used within the last second, or within burst/r + CatchUp if that is
-// longer. Nothing runs in the background.
+// bucket would, so forgetting it changes nothing. Forgetting is lazy. Such
+// a bucket is kept for a second after its key's last event, as a client
+// that comes back finds its bucket faster than a new one is stored; and a
+// shard sweeps out the buckets it may forget only when its table is full.
+// It then doubles the table if more than half of it is still in use, and
+// shrinks it if less than a sixteenth is. So sweeping costs O(1) per key
+// added, and the memory of a Keyed grows with the keys used within a
+// second (or within burst/r + CatchUp if that is longer), not with every
+// key it has seen; keys are swept out only as new ones come, never in the
+// background.
 //
 // With SetMaxKeys(n), Len never exceeds n. A key that arrives when its
 // shard is full takes the place of a full bucket if one is found among a
