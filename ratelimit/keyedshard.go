@@ -41,9 +41,10 @@ func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) uint64 {
 }
 
 // add adds key, whose hash is h, with a full bucket, and returns its slot.
-// It first evicts keys to keep within the shard's bound, and sweeps out
-// full buckets if the table has no room for another key. The caller holds
-// s.mu; the slot is valid until it unlocks.
+// It puts key in the place of a bucket it may forget near the start of
+// key's probe run if there is one. Otherwise it first evicts keys to keep
+// within the shard's bound, and sweeps if the table has no room for another
+// key. The caller holds s.mu; the slot is valid until it unlocks.
 func (s *keyedShard[K]) add(k *Keyed[K], h uint64, key K, now int64) uint64 {
 	b := bucket{level: level{tokens: k.lim.burst, last: now}, due: noDue, owed: noDue}
 	if i, ok := s.t.reusable(h, func(b bucket) bool { return forgettable(b, now, &k.lim) }); ok {
@@ -59,13 +60,13 @@ func (s *keyedShard[K]) add(k *Keyed[K], h uint64, key K, now int64) uint64 {
 	return s.t.add(h, key, b)
 }
 
-// sweep forgets every full bucket, then resizes the table if it is more
-// than half in use, to double its size, or less than a sixteenth, to a
-// quarter in use. Full buckets stay in the table until it fills: a key that
-// comes back after its bucket refilled, as most clients of a server do,
-// then finds its slot again rather than being forgotten and stored anew,
-// and the table is rebuilt only when it grows or shrinks. A sweep runs at
-// most once per quarter table of keys added, so it costs O(1) per key.
+// sweep forgets every bucket it may forget (see forgettable), then resizes
+// the table if it is more than half in use, to double its size, or less
+// than a sixteenth, to a quarter in use. A sweep runs only when the table
+// is full, and so at most once per quarter table of keys added: it costs
+// O(1) per key. Until then full buckets stay, and a key that comes back
+// after its bucket refilled, as most clients of a server do, finds its slot
+// again rather than being stored anew.
 func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
 	s.t.sweep(func(b bucket) bool { return forgettable(b, now, &k.lim) })
 	size := len(s.t.tags)

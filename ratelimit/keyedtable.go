@@ -116,7 +116,7 @@ func (t *keyedTable[K]) reusable(h uint64, forget func(bucket) bool) (uint64, bo
 
 // replace stores key, whose hash is h, with bucket b in slot i, which is in
 // use, forgetting the key there.
-func (t *keyedTable[K]) replace(i uint64, h uint64, key K, b bucket) {
+func (t *keyedTable[K]) replace(i, h uint64, key K, b bucket) {
 	t.tags[i] = tagOf(h)
 	t.slots[i] = keyedSlot[K]{key: key, level: b.level}
 	t.rest[i] = keyedRest{h: h, due: b.due, owed: b.owed}
