@@ -133,3 +133,43 @@ func TestKeyedResetWhileWaiting(t *testing.T) {
 		}
 	})
 }
+
+// TestKeyedTakeAtMaxKeys checks that a Keyed at its SetMaxKeys bound, which
+// forgets buckets that are not full, can only let a client in earlier than
+// a bucket that is never forgotten: for every key, at every point, it has
+// allowed at least as many tokens as a TokenBucket of its own would have.
+func TestKeyedTakeAtMaxKeys(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		const r, burst = 10, 3
+		k := NewKeyed[int](r, burst)
+		k.SetMaxKeys(64)
+		ref := map[int]*TokenBucket{}
+		got, want := map[int]int{}, map[int]int{}
+		rng := rand.New(rand.NewPCG(11, 12))
+		early := 0
+		for i := range 50_000 {
+			key := rng.IntN(200)
+			if ref[key] == nil {
+				ref[key] = NewTokenBucket(r, burst)
+			}
+			if k.Take(key, 1).Allowed {
+				got[key]++
+			}
+			if ref[key].Take(1).Allowed {
+				want[key]++
+			}
+			if got[key] < want[key] {
+				t.Fatalf("call %d: key %d allowed %d tokens, a TokenBucket %d", i, key, got[key], want[key])
+			}
+			if got[key] > want[key] {
+				early++
+			}
+			if rng.IntN(10) == 0 {
+				time.Sleep(time.Duration(rng.IntN(int(20 * time.Millisecond))))
+			}
+		}
+		if early == 0 {
+			t.Error("no key was let in early: the bound early nothing")
+		}
+	})
+}
