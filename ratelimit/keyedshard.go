@@ -47,7 +47,7 @@ func (s *keyedShard[K]) get(k *Keyed[K], h uint64, key K, now int64) uint64 {
 // key. The caller holds s.mu; the slot is valid until it unlocks.
 func (s *keyedShard[K]) add(k *Keyed[K], h uint64, key K, now int64) uint64 {
 	b := bucket{level: level{tokens: k.lim.burst, last: now}, due: noDue, owed: noDue}
-	if i, ok := s.t.reusable(h, func(b bucket) bool { return forgettable(b, now, &k.lim) }); ok {
+	if i, ok := s.reusable(h, now, &k.lim); ok {
 		s.t.replace(i, h, key, b)
 		return i
 	}
@@ -68,7 +68,7 @@ func (s *keyedShard[K]) add(k *Keyed[K], h uint64, key K, now int64) uint64 {
 // after its bucket refilled, as most clients of a server do, finds its slot
 // again rather than being stored anew.
 func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
-	s.t.sweep(func(b bucket) bool { return forgettable(b, now, &k.lim) })
+	s.t.sweep(func(i uint64) bool { return s.forgettable(i, now, &k.lim) })
 	size := len(s.t.tags)
 	switch {
 	case s.t.n*2 > size:
@@ -82,10 +82,42 @@ func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
 	}
 }
 
-// forgettable reports whether a sweep may forget bucket b at now: it is
-// full, and idle for keepIdle.
-func forgettable(b bucket, now int64, l *limits) bool {
-	return now-b.last >= int64(keepIdle) && b.full(now, l)
+// reuseProbes is how many slots of a key's probe run add looks at for a
+// bucket it may forget and put the key in its place.
+const reuseProbes = 4
+
+// reusable returns a slot among the first reuseProbes of the probe run from
+// the home of hash h, before any empty slot, whose bucket may be forgotten
+// at now. A key with hash h can take its place: its lookups pass that slot
+// before they reach an empty one, and the lookups of other keys are
+// unchanged, as the slot stays in use.
+func (s *keyedShard[K]) reusable(h uint64, now int64, l *limits) (uint64, bool) {
+	if len(s.t.tags) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(s.t.tags) - 1)
+	i := h & mask
+	for range reuseProbes {
+		if s.t.tags[i] == 0 {
+			break
+		}
+		if s.forgettable(i, now, l) {
+			return i, true
+		}
+		i = (i + 1) & mask
+	}
+	return 0, false
+}
+
+// forgettable reports whether the bucket in slot i may be forgotten at now:
+// it has been idle for keepIdle and is full (see bucket.full, which this
+// computes reading the due and owed times only when it must).
+func (s *keyedShard[K]) forgettable(i uint64, now int64, l *limits) bool {
+	v := &s.t.slots[i].level
+	if now-v.last < int64(keepIdle) || v.refilled(now, l) < l.burst {
+		return false
+	}
+	return s.t.rest[i].owed < now-int64(CatchUp) || l.perNs*float64(CatchUp) <= l.burst
 }
 
 // evict forgets one key: a full bucket among a sample of evictSample keys

@@ -145,3 +145,40 @@ func TestShardSweepResizes(t *testing.T) {
 		}
 	}
 }
+
+// TestShardReusable checks which slot a new key may take: the first
+// forgettable one among the first reuseProbes of its probe run, and none
+// past an empty slot.
+func TestShardReusable(t *testing.T) {
+	k := NewKeyed[int](1000, 1) // owed tokens can exceed the burst
+	now := int64(2 * keepIdle)
+	idle := bucket{level: level{tokens: k.lim.burst}, due: noDue, owed: noDue}
+	busy := bucket{level: level{tokens: 0, last: now}, due: noDue, owed: noDue}
+	owed := idle
+	owed.owed = now // a late Wait is owed tokens: not to be forgotten
+	for _, tc := range []struct {
+		name string
+		run  []bucket // slots 0, 1, ... of a table of minTable slots
+		want int      // the slot reusable(0) returns, or -1
+	}{
+		{"idle at home", []bucket{idle, busy}, 0},
+		{"idle second", []bucket{busy, idle}, 1},
+		{"owed, then idle", []bucket{owed, busy, idle}, 2},
+		{"idle past an empty slot", []bucket{busy, {}, idle}, -1},
+		{"idle past the probes", []bucket{busy, busy, busy, busy, idle}, -1},
+		{"no keys", nil, -1},
+	} {
+		var s keyedShard[int]
+		s.t.resize(minTable)
+		for i, b := range tc.run {
+			if b != (bucket{}) {
+				s.t.put(uint64(i), 100+i, b)
+				s.t.n++
+			}
+		}
+		i, ok := s.reusable(0, now, &k.lim)
+		if got := map[bool]int{true: int(i), false: -1}[ok]; got != tc.want {
+			t.Errorf("%s: reusable = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

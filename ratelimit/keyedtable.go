@@ -87,33 +87,6 @@ func (t *keyedTable[K]) add(h uint64, key K, b bucket) uint64 {
 	return t.put(h, key, b)
 }
 
-// reuseProbes is how many slots of a key's probe run add looks at for a
-// bucket it may forget and put the key in its place.
-const reuseProbes = 4
-
-// reusable returns a slot among the first reuseProbes of the probe run from
-// the home of hash h, before any empty slot, whose bucket forget reports
-// may be forgotten: a key with hash h can take its place, as its lookups
-// pass that slot before they reach an empty one, and the lookups of other
-// keys are unchanged, as the slot stays in use.
-func (t *keyedTable[K]) reusable(h uint64, forget func(bucket) bool) (uint64, bool) {
-	if len(t.tags) == 0 {
-		return 0, false
-	}
-	mask := uint64(len(t.tags) - 1)
-	i := h & mask
-	for range reuseProbes {
-		if t.tags[i] == 0 {
-			break
-		}
-		if forget(t.bucket(i)) {
-			return i, true
-		}
-		i = (i + 1) & mask
-	}
-	return 0, false
-}
-
 // replace stores key, whose hash is h, with bucket b in slot i, which is in
 // use, forgetting the key there.
 func (t *keyedTable[K]) replace(i, h uint64, key K, b bucket) {
@@ -170,11 +143,11 @@ func (t *keyedTable[K]) remove(i uint64) {
 	}
 }
 
-// sweep removes every slot for which drop reports true, in place: it
+// sweep removes every slot i for which drop(i) reports true, in place: it
 // empties those slots, then moves each slot left in a probe run that lost
 // one back toward its home. A sweep often empties most of a table, and one
 // pass over it costs less than a backward shift for each removal.
-func (t *keyedTable[K]) sweep(drop func(bucket) bool) {
+func (t *keyedTable[K]) sweep(drop func(i uint64) bool) {
 	if t.n == 0 {
 		return
 	}
@@ -187,7 +160,7 @@ func (t *keyedTable[K]) sweep(drop func(bucket) bool) {
 	}
 	dropped := false
 	for i, tag := range t.tags {
-		if tag != 0 && drop(t.bucket(uint64(i))) {
+		if tag != 0 && drop(uint64(i)) {
 			t.tags[i], t.slots[i], t.rest[i] = 0, keyedSlot[K]{}, keyedRest{}
 			t.n--
 			dropped = true

@@ -47,8 +47,18 @@ func TestKeyedTableRandom(t *testing.T) {
 				tb.add(h, key, keyBucket(key))
 				break
 			}
-			j, ok := tb.reusable(h, func(b bucket) bool { return int(b.tokens)%3 == 0 })
-			if !ok {
+			// A slot in h's probe run, before any empty one, may be
+			// replaced.
+			if len(tb.tags) == 0 {
+				tb.add(h, key, keyBucket(key))
+				break
+			}
+			mask := uint64(len(tb.tags) - 1)
+			j := h & mask
+			for n := rng.IntN(4); n > 0 && tb.tags[j] != 0; n-- {
+				j = (j + 1) & mask
+			}
+			if tb.tags[j] == 0 {
 				tb.add(h, key, keyBucket(key))
 				break
 			}
@@ -64,9 +74,9 @@ func TestKeyedTableRandom(t *testing.T) {
 		default:
 			if rng.IntN(20) == 0 {
 				m := 2 + rng.IntN(4)
-				tb.sweep(func(b bucket) bool {
-					if int(b.tokens)%m == 0 {
-						delete(ref, int(b.tokens))
+				tb.sweep(func(j uint64) bool {
+					if key := tb.slots[j].key; key%m == 0 {
+						delete(ref, key)
 						return true
 					}
 					return false
