@@ -136,6 +136,21 @@ func benchKeys(n int) []string {
 	return keys
 }
 
+// keyedWorkloads are the regimes Keyed is measured in, with 10,000 keys
+// used in turn: at 10 per second with bursts of 20 a key is never full
+// again when it comes back, and most events are refused; at 10^6 per
+// second with bursts of 1 it always is, as with clients that come back
+// seconds apart under a per-second limit, and every event is allowed. A
+// Keyed that forgot full buckets at once would store every key anew.
+var keyedWorkloads = []struct {
+	name  string
+	r     rate.Limit
+	burst int
+}{
+	{"busy", 10, 20},
+	{"sparse", 1e6, 1},
+}
+
 // BenchmarkKeyedAllow measures Allow over 10,000 keys used in turn.
 func BenchmarkKeyedAllow(b *testing.B) {
 	keys := benchKeys(10_000)
@@ -157,20 +172,6 @@ func BenchmarkKeyedAllow(b *testing.B) {
 			})
 		}
 	}
-}
-
-// keyedWorkloads are the regimes Keyed is measured in, with 10,000 keys
-// used in turn: at 10 per second with bursts of 20 a key is never full
-// again when it comes back; at 10^6 per second with bursts of 1 it always
-// is, as with clients that come back seconds apart under a per-second
-// limit, and Keyed forgets it and stores it anew.
-var keyedWorkloads = []struct {
-	name  string
-	r     rate.Limit
-	burst int
-}{
-	{"busy", 10, 20},
-	{"sparse", 1e6, 1},
 }
 
 // BenchmarkKeyedAllowParallel measures Allow over 10,000 keys with every P
