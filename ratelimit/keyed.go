@@ -67,9 +67,9 @@ type Keyed[K comparable] struct {
 
 // NewKeyed returns a Keyed whose buckets hold up to burst tokens and refill
 // at r tokens per second. With r == rate.Inf every event is allowed and no
-// key is stored. As with NewTokenBucket, a burst above 2^53 loses single
-// tokens to rounding. NewKeyed panics if r is negative, or finite with
-// burst < 1.
+// key is stored. As with NewTokenBucket, a burst above about 4 million
+// loses fractions of a token to rounding. NewKeyed panics if r is negative,
+// or finite with burst < 1.
 func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 	checkLimit(r, burst)
 	burst = max(burst, 1)
