@@ -73,9 +73,22 @@ func (v *level) take(now int64, n int, l *limits) Decision {
 		// wholeSlack of n.
 		t = min(t, float64(n-1)*nano)
 	}
-	d.Remaining = int(max(0, math.Floor(t/nano+wholeSlack)))
+	d.Remaining = wholeTokens(t)
 	d.ResetAfter = v.until(now, l.burst, l)
 	return d
+}
+
+// wholeTokens returns the whole tokens in t units: the floor, where a
+// count within wholeSlack of an integer counts as it, and at least 0.
+func wholeTokens(t float64) int {
+	w := math.Floor(t/nano + wholeSlack)
+	switch {
+	case w <= 0:
+		return 0
+	case w >= math.MaxInt:
+		return math.MaxInt
+	}
+	return int(w)
 }
 
 // until returns how long after now the level first holds goal tokens, in

@@ -297,3 +297,12 @@ func TestUntilNever(t *testing.T) {
 		t.Errorf("until at rate zero = %v, want never", d)
 	}
 }
+
+func TestTakeHugeBurst(t *testing.T) {
+	for _, burst := range []int{math.MaxInt, 1 << 30} {
+		d := NewTokenBucket(1, burst).Take(0)
+		if d.Remaining != burst {
+			t.Errorf("burst %d: Take(0).Remaining = %d, want the burst", burst, d.Remaining)
+		}
+	}
+}
