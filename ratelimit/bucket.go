@@ -14,12 +14,13 @@ const noDue = math.MinInt64
 // errZeroRate is returned by a wait on a bucket that never refills.
 var errZeroRate = fmt.Errorf("%w: rate is zero", ErrNeverAllowed)
 
-// A bucket is the state of one token bucket: tokens held at time last, the
-// time due at which the newest reservation's tokens are its waiter's, and
-// the time owed since which the schedule has added the tokens the bucket
-// held after that reservation. Times are nanoseconds since the owner's base
-// time, and the bucket's clock only moves forward: a time older than last
-// refills nothing. rate.Limiter instead moves its clock back when, under
+// A bucket is the state of one token bucket, counted in units of a
+// billionth of a token (see nano): tokens held at time last, the time due
+// at which the newest reservation's tokens are its waiter's, and the time
+// owed since which the schedule has added the tokens the bucket held after
+// that reservation. Times are nanoseconds since the owner's base time, and
+// the bucket's clock only moves forward: a time older than last refills
+// nothing. rate.Limiter instead moves its clock back when, under
 // contention, an older time reaches it after a newer one, and then refills
 // the same interval twice (golang/go#65508). The owner keeps the limits and
 // the lock.
@@ -69,9 +70,9 @@ func newLimits(r rate.Limit, burst int) limits {
 	}
 }
 
-// tokensAt returns the tokens the bucket holds at now. It never holds more
-// than burst for an Allow. For a wait (owed true) within CatchUp of the
-// newest reservation's due time, it may hold more: the tokens the rate has
+// tokensAt returns the tokens the bucket holds at now, in units. It never
+// holds more than burst for an Allow. For a wait (owed true) within CatchUp
+// of the newest reservation's due time, it may hold more: the tokens the rate has
 // added since then, which a waiter that woke late is owed, and those the
 // reservation left over (b.owed is set back by their worth). Idle time, past
 // CatchUp or before any reservation, builds no more than burst.
@@ -93,7 +94,7 @@ func (v *level) refilled(now int64, l *limits) float64 {
 	return t
 }
 
-// refill returns the tokens a rate of perNs adds in dt nanoseconds. The
+// refill returns the units a rate of perNs adds in dt nanoseconds. The
 // conversion keeps the compiler from fusing the product with the sum that
 // follows (as it may on arm64), so that Decision.RetryAfter, computed with
 // refill, agrees with Allow to the nanosecond.
@@ -101,7 +102,7 @@ func refill(perNs float64, dt int64) float64 {
 	return float64(perNs * float64(dt))
 }
 
-// allow takes n tokens at now if the level holds them, at most burst as for
+// allow takes n units at now if the level holds them, at most burst as for
 // any Allow, and reports whether it did; otherwise it leaves the level
 // unchanged.
 func (v *level) allow(now int64, n float64, l *limits) bool {
@@ -113,7 +114,7 @@ func (v *level) allow(now int64, n float64, l *limits) bool {
 	return true
 }
 
-// reserve takes n tokens at now, going into debt if it must, and returns how
+// reserve takes n units at now, going into debt if it must, and returns how
 // long the caller has to wait before they are its. It fails, leaving the
 // bucket unchanged, when that wait would exceed maxWait (math.MaxInt64
 // meaning no bound), never end, or end beyond the bucket's int64 clock.

@@ -9,9 +9,11 @@ import (
 
 // A Decision is the answer of Take: whether the tokens were taken, and what a
 // server needs to answer a refused request and to set rate-limit headers.
+// Its times are exact to the nanosecond for the bucket's state when Take
+// decided; other events on the same bucket since then change them.
 type Decision struct {
 	// Allowed reports whether the n tokens were taken. Take takes all n
-	// tokens or none.
+	// tokens or none. Take(0) and every Take at rate.Inf are allowed.
 	Allowed bool
 
 	// Limit is the bucket's rate, in tokens per second.
@@ -23,17 +25,21 @@ type Decision struct {
 	// Remaining is the number of whole tokens left after the decision: the
 	// floor of the tokens left, where a value within 1e-9 of an integer
 	// counts as that integer; but fewer than n when Take(n) was refused for
-	// want of tokens.
+	// want of tokens. It is 0 while waits hold tokens that have not refilled
+	// yet, and Burst at rate.Inf.
 	Remaining int
 
 	// RetryAfter is 0 when Allowed. When refused, it is the time until n
-	// tokens are there, rounded up, so that after RetryAfter Take(n)
-	// succeeds if nobody else took tokens. It is negative when the tokens
-	// can never come: n exceeds the burst, or the rate is 0.
+	// tokens are there, rounded up to the nanosecond: after RetryAfter,
+	// Take(n) succeeds if nobody else took tokens meanwhile, and one
+	// nanosecond earlier it would not. It is negative when the tokens can
+	// never come: n exceeds the burst, the rate is 0, or they would come
+	// beyond the bucket's clock of about 292 years.
 	RetryAfter time.Duration
 
-	// ResetAfter is the time until the bucket is full again; 0 when it is
-	// full now, negative when it never fills (rate 0).
+	// ResetAfter is the time until the bucket is full again, rounded up to
+	// the nanosecond; 0 when it is full now, negative when it never fills
+	// (rate 0).
 	ResetAfter time.Duration
 }
 
@@ -67,9 +73,22 @@ func (v *level) take(now int64, n int, l *limits) Decision {
 		// wholeSlack of n.
 		t = min(t, float64(n-1)*nano)
 	}
-	d.Remaining = int(max(0, math.Floor(t/nano+wholeSlack)))
+	d.Remaining = wholeTokens(t)
 	d.ResetAfter = v.until(now, l.burst, l)
 	return d
+}
+
+// wholeTokens returns the whole tokens in t units: the floor, where a
+// count within wholeSlack of an integer counts as it, and at least 0.
+func wholeTokens(t float64) int {
+	w := math.Floor(t/nano + wholeSlack)
+	switch {
+	case w <= 0:
+		return 0
+	case w >= math.MaxInt:
+		return math.MaxInt
+	}
+	return int(w)
 }
 
 // until returns how long after now the level first holds goal tokens, in

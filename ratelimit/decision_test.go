@@ -1,8 +1,6 @@
 package ratelimit
 
 import (
-	"context"
-	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -170,7 +168,7 @@ func TestTakeRetryAfterExact(t *testing.T) {
 					if d := take(n); d.Allowed || d.RetryAfter != 1 {
 						t.Fatalf("%s at %v/s, burst %d: Take(%d) 1ns before RetryAfter = %+v, want refused with RetryAfter 1ns", tk.name, r, burst, n, d)
 					}
-					time.Sleep(1)
+					time.Sleep(time.Nanosecond)
 					if d := take(n); !d.Allowed {
 						t.Fatalf("%s at %v/s, burst %d: Take(%d) after RetryAfter refused: %+v", tk.name, r, burst, n, d)
 					}
@@ -181,7 +179,7 @@ func TestTakeRetryAfterExact(t *testing.T) {
 					if d := take(0); d.ResetAfter != 1 {
 						t.Fatalf("%s at %v/s, burst %d: 1ns before ResetAfter: %+v, want ResetAfter 1ns", tk.name, r, burst, d)
 					}
-					time.Sleep(1)
+					time.Sleep(time.Nanosecond)
 				}
 				if d := take(0); d.ResetAfter != 0 || d.Remaining != burst {
 					t.Fatalf("%s at %v/s, burst %d: after ResetAfter: %+v, want full", tk.name, r, burst, d)
@@ -251,147 +249,60 @@ func TestTakePanics(t *testing.T) {
 	conctest.Panics(t, "ratelimit: n < 0", func() { NewKeyed[int](rate.Inf, 1).Take(0, -1) })
 }
 
-// TestKeyedTakeStoresNoFullBucket checks that a peek, a refused Take and
-// any Take at rate.Inf store no bucket, and that Take keeps to SetMaxKeys.
-func TestKeyedTakeStoresNoFullBucket(t *testing.T) {
-	k := NewKeyed[int](1, 3)
-	k.Take(1, 0)
-	k.Take(2, 4)
-	if got := k.Len(); got != 0 {
-		t.Errorf("after a peek and a refused Take: Len() = %d, want 0", got)
-	}
-	k.Take(3, 1)
-	if got := k.Len(); got != 1 {
-		t.Errorf("after an allowed Take: Len() = %d, want 1", got)
-	}
-	inf := NewKeyed[int](rate.Inf, 3)
-	inf.Take(1, 1)
-	if got := inf.Len(); got != 0 {
-		t.Errorf("rate.Inf: Len() = %d, want 0", got)
-	}
-	k.SetMaxKeys(100)
-	for key := range 100_000 {
-		if d := k.Take(key, 2); !d.Allowed {
-			t.Fatalf("Take(%d, 2) on a new key = %+v, want allowed", key, d)
+// TestUntilIsLeast checks level.until against its definition, the least d
+// for which refilled(now+d) >= goal, on levels where the division that
+// estimates d is off by many nanoseconds: tokens so many that one
+// nanosecond's refill vanishes in their rounding.
+func TestUntilIsLeast(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := range 20_000 {
+		l := limits{perNs: math.Exp(rng.Float64()*20 - 10), burst: 1e30}
+		v := level{tokens: math.Exp(rng.Float64() * 60), last: rng.Int64N(1e12)}
+		if i%2 == 0 {
+			v.tokens = -v.tokens
 		}
-	}
-	if got := k.Len(); got > 100 {
-		t.Errorf("after 100,000 keys under SetMaxKeys(100): Len() = %d", got)
-	}
-}
-
-// TestKeyedTakeForgetsOnlyWhatChangesNothing drives a Keyed and one
-// TokenBucket per key with the same random Takes and pauses, over enough
-// keys that shards sweep: every Decision must agree.
-func TestKeyedTakeForgetsOnlyWhatChangesNothing(t *testing.T) {
-	conctest.Bubble(t, func(t *testing.T) {
-		const r, burst = 10, 3
-		k := NewKeyed[int](r, burst)
-		ref := map[int]*TokenBucket{}
-		rng := rand.New(rand.NewPCG(7, 8))
-		for i := range 50_000 {
-			key := rng.IntN(3_000)
-			if ref[key] == nil {
-				ref[key] = NewTokenBucket(r, burst)
+		now := v.last + rng.Int64N(1e6)
+		goal := v.refilled(now, &l) + math.Exp(rng.Float64()*40-10)
+		d := v.until(now, goal, &l)
+		if goal <= v.refilled(now, &l) { // the increment vanished in rounding
+			if d != 0 {
+				t.Fatalf("until for tokens held now = %v, want 0", d)
 			}
-			n := rng.IntN(burst + 2)
-			if got, want := k.Take(key, n), ref[key].Take(n); got != want {
-				t.Fatalf("call %d: Take(%d, %d) = %+v, want %+v", i, key, n, got, want)
-			}
-			if rng.IntN(50) == 0 {
-				time.Sleep(time.Duration(rng.IntN(int(200 * time.Millisecond))))
-			}
+			continue
 		}
-	})
+		if d == never {
+			continue
+		}
+		if d <= 0 || v.refilled(now+int64(d), &l) < goal || v.refilled(now+int64(d)-1, &l) >= goal {
+			t.Fatalf("level %+v, %v units/ns: until(%d, %v) = %d, not the least time at which it holds them",
+				v, l.perNs, now, goal, d)
+		}
+	}
 }
 
-func TestKeyedReset(t *testing.T) {
-	conctest.Bubble(t, func(t *testing.T) {
-		k := NewKeyed[string](1, 2)
-		k.Take("a", 2)
-		k.Take("b", 2)
-		k.Reset("a")
-		k.Reset("c") // no bucket: nothing happens
-		if got := k.Len(); got != 1 {
-			t.Errorf("after Reset: Len() = %d, want 1", got)
-		}
-		want := Decision{Allowed: true, Limit: 1, Burst: 2, Remaining: 1, ResetAfter: time.Second}
-		if got := k.Take("a", 1); got != want {
-			t.Errorf("Take after Reset = %+v, want %+v", got, want)
-		}
-		if k.Allow("b") {
-			t.Error("Reset(a) refilled b")
-		}
-		inf := NewKeyed[string](rate.Inf, 1)
-		inf.Reset("a")
-		var zero Keyed[string]
-		zero.Reset("a")
-	})
+func TestUntilNever(t *testing.T) {
+	l := limits{perNs: 1, burst: 1e30}
+	v := level{last: math.MaxInt64 - 1000}
+	if d := v.until(v.last, 2000, &l); d != never {
+		t.Errorf("until beyond the clock = %v, want never", d)
+	}
+	v = level{tokens: 1e25, last: math.MaxInt64 - 1<<40}
+	if d := v.until(v.last, 1e25+float64(1<<41), &l); d != never {
+		t.Errorf("until beyond the clock, after rounding = %v, want never", d)
+	}
+	if d := v.until(v.last, 1e25, &limits{}); d != 0 {
+		t.Errorf("until for tokens held now = %v, want 0", d)
+	}
+	if d := v.until(v.last, 2e25, &limits{}); d != never {
+		t.Errorf("until at rate zero = %v, want never", d)
+	}
 }
 
-// TestKeyedResetWhileWaiting checks that a Wait sleeping when its key is
-// reset is not woken, still gets its token at its time, and gives it to the
-// new bucket, capped at burst, when cancelled.
-func TestKeyedResetWhileWaiting(t *testing.T) {
-	conctest.Bubble(t, func(t *testing.T) {
-		k := NewKeyed[string](1, 1)
-		k.Allow("a")
-		start := time.Now()
-		done := make(chan error)
-		go func() { done <- k.Wait(t.Context(), "a") }()
-		synctest.Wait()
-		k.Reset("a")
-		if !k.Allow("a") {
-			t.Error("Allow after Reset = false, want true")
+func TestTakeHugeBurst(t *testing.T) {
+	for _, burst := range []int{math.MaxInt, 1 << 30} {
+		d := NewTokenBucket(1, burst).Take(0)
+		if d.Remaining != burst {
+			t.Errorf("burst %d: Take(0).Remaining = %d, want the burst", burst, d.Remaining)
 		}
-		synctest.Wait()
-		select {
-		case err := <-done:
-			t.Fatalf("Wait returned %v at Reset, want it to sleep on", err)
-		default:
-		}
-		if err := <-done; err != nil || time.Since(start) != time.Second {
-			t.Errorf("Wait() = %v after %v, want nil after 1s", err, time.Since(start))
-		}
-
-		if !k.Allow("a") { // the new bucket's token, refilled since
-			t.Fatal("Allow 1s after the last = false, want true")
-		}
-		ctx, cancel := context.WithCancel(t.Context())
-		go func() { done <- k.Wait(ctx, "a") }() // reserves the next token, due in 1s
-		synctest.Wait()
-		k.Reset("a")
-		k.Allow("a") // empties the new bucket
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("cancelled Wait() = %v, want context.Canceled", err)
-		}
-		if got := k.Take("a", 0).Remaining; got != 1 {
-			t.Errorf("after the cancelled Wait gave its token back: Remaining = %d, want 1", got)
-		}
-	})
-}
-
-func TestWaitNilContext(t *testing.T) {
-	tk := NewTicker(time.Second)
-	defer tk.Stop()
-	b := NewTokenBucket(1, 1)
-	k := NewKeyed[int](1, 1)
-	var ctx context.Context // nil
-	for name, wait := range map[string]func(){
-		"Ticker.Wait":      func() { tk.Wait(ctx) },
-		"TokenBucket.Wait": func() { b.Wait(ctx) },
-		"TokenBucket.WaitN": func() {
-			b.WaitN(ctx, 1)
-		},
-		"Keyed.Wait":      func() { k.Wait(ctx, 1) },
-		"All.Wait":        func() { All(b).Wait(ctx) },
-		"stopped Ticker":  func() { var z Ticker; z.Wait(ctx) },
-		"rate.Inf Keyed":  func() { NewKeyed[int](rate.Inf, 1).Wait(ctx, 1) },
-		"rate.Inf bucket": func() { NewTokenBucket(rate.Inf, 1).WaitN(ctx, 0) },
-	} {
-		t.Run(name, func(t *testing.T) {
-			conctest.Panics(t, "ratelimit: nil context", wait)
-		})
 	}
 }

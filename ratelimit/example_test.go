@@ -2,7 +2,6 @@ package ratelimit_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -37,6 +36,32 @@ func ExampleNewTicker() {
 	// Output: true false
 }
 
+// Allow takes the tick that is due, if any: with a long interval, only the
+// first.
+func ExampleTicker_Allow() {
+	limiter := ratelimit.NewTicker(time.Minute)
+	defer limiter.Stop()
+	for range 3 {
+		fmt.Print(limiter.Allow(), " ")
+	}
+	fmt.Println()
+	// Output: true false false
+}
+
+// Wait blocks until the next tick; one that would come only after the
+// context's deadline fails at once.
+func ExampleTicker_Wait() {
+	limiter := ratelimit.NewTicker(time.Hour)
+	defer limiter.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	fmt.Println(limiter.Wait(ctx)) // the first tick is due at once
+	fmt.Println(limiter.Wait(ctx))
+	// Output:
+	// <nil>
+	// ratelimit: wait would pass the context deadline: context deadline exceeded
+}
+
 // Stop ends every Wait on the Ticker, blocked or future, with ErrStopped.
 func ExampleTicker_Stop() {
 	limiter := ratelimit.NewTicker(time.Hour)
@@ -51,53 +76,24 @@ func ExampleTicker_Stop() {
 	// ratelimit: ticker stopped
 }
 
-// A TokenBucket allows a burst at once, then events at its rate.
-func ExampleNewTokenBucket() {
-	bucket := ratelimit.NewTokenBucket(1, 3) // 1 per second, bursts of 3
-	for i := 1; i <= 4; i++ {
-		fmt.Println("event", i, bucket.Allow())
+// Any Limiter paces the same loop: a Ticker, a TokenBucket, or a
+// rate.Limiter of golang.org/x/time/rate.
+func ExampleLimiter() {
+	for _, limiter := range []ratelimit.Limiter{
+		ratelimit.NewTicker(time.Hour),
+		ratelimit.NewTokenBucket(rate.Every(time.Hour), 2),
+		rate.NewLimiter(rate.Every(time.Hour), 2),
+	} {
+		n := 0
+		for limiter.Allow() {
+			n++
+		}
+		fmt.Printf("%T: %d at once\n", limiter, n)
 	}
 	// Output:
-	// event 1 true
-	// event 2 true
-	// event 3 true
-	// event 4 false
-}
-
-// A Wait that could finish only after its context's deadline fails at once
-// and takes nothing.
-func ExampleTokenBucket_Wait() {
-	bucket := ratelimit.NewTokenBucket(1, 1)
-	bucket.Allow() // the next token comes in 1s
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	err := bucket.Wait(ctx)
-	fmt.Println(errors.Is(err, context.DeadlineExceeded), bucket.Tokens() < 1)
-	// Output: true true
-}
-
-// A Keyed limits each client on its own.
-func ExampleKeyed() {
-	perClient := ratelimit.NewKeyed[string](1, 2) // 1 per second, bursts of 2
-	for _, client := range []string{"alice", "alice", "alice", "bob"} {
-		fmt.Println(client, perClient.Allow(client))
-	}
-	// Output:
-	// alice true
-	// alice true
-	// alice false
-	// bob true
-}
-
-// SetMaxKeys bounds the memory a flood of distinct keys can take.
-func ExampleKeyed_SetMaxKeys() {
-	perIP := ratelimit.NewKeyed[int](1, 1)
-	perIP.SetMaxKeys(1000)
-	for ip := range 100_000 {
-		perIP.Allow(ip)
-	}
-	fmt.Println(perIP.Len() <= 1000)
-	// Output: true
+	// *ratelimit.Ticker: 1 at once
+	// *ratelimit.TokenBucket: 2 at once
+	// *rate.Limiter: 2 at once
 }
 
 // All combines a per-client limit with a global one; an event refused by

@@ -25,12 +25,18 @@ const keyedShards = 32
 // whose D lies more than CatchUp back, lets exactly burst Waits pass at
 // once.
 //
-// Memory. A key's bucket is forgotten once it has refilled to burst and can
-// no longer be owed more: it then gives the same answers a new bucket
-// would, so forgetting it changes nothing. Forgetting is lazy and
-// amortized: a shard sweeps out its full buckets whenever it has doubled in
-// size since its last sweep, so it holds at most about twice the keys used
-// within the last burst/r + CatchUp. Nothing runs in the background.
+// Memory. A key's bucket may be forgotten once it has refilled to burst
+// and can no longer be owed more: it then gives the same answers a new
+// bucket would, so forgetting it changes nothing. Forgetting is lazy. Such
+// a bucket is kept for a second after its key's last event, as a client
+// that comes back finds its bucket faster than a new one is stored; and a
+// shard sweeps out the buckets it may forget only when its table is full.
+// It then doubles the table if more than half of it is still in use, and
+// shrinks it if less than a sixteenth is. So sweeping costs O(1) per key
+// added, and the memory of a Keyed grows with the keys used within a
+// second (or within burst/r + CatchUp if that is longer), not with every
+// key it has seen; keys are swept out only as new ones come, never in the
+// background.
 //
 // With SetMaxKeys(n), Len never exceeds n. A key that arrives when its
 // shard is full takes the place of a full bucket if one is found among a
@@ -61,9 +67,9 @@ type Keyed[K comparable] struct {
 
 // NewKeyed returns a Keyed whose buckets hold up to burst tokens and refill
 // at r tokens per second. With r == rate.Inf every event is allowed and no
-// key is stored. As with NewTokenBucket, a burst above 2^53 loses single
-// tokens to rounding. NewKeyed panics if r is negative, or finite with
-// burst < 1.
+// key is stored. As with NewTokenBucket, a burst above about 4 million
+// loses fractions of a token to rounding. NewKeyed panics if r is negative,
+// or finite with burst < 1.
 func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 	checkLimit(r, burst)
 	burst = max(burst, 1)
@@ -74,9 +80,6 @@ func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 		base:   time.Now(),
 		seed:   maphash.MakeSeed(),
 		shards: make([]keyedShard[K], keyedShards),
-	}
-	for i := range k.shards {
-		k.shards[i].sweepAt = minSweep
 	}
 	k.active = keyedShards
 	return k
@@ -226,7 +229,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	now := int64(time.Since(k.base))
 	active := len(k.shards)
 	if n > 0 {
-		active = min(active, max(n/minSweep, 1))
+		active = min(active, max(n/minShardKeys, 1))
 	}
 	if int(atomic.LoadInt32(&k.active)) != active {
 		k.reshard(active)
@@ -246,7 +249,8 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	}
 }
 
-// Len returns the number of keys held.
+// Len returns the number of keys held, counting the full buckets that
+// Keyed could forget but has not yet.
 func (k *Keyed[K]) Len() int {
 	n := 0
 	for i := range k.shards {
@@ -300,18 +304,3 @@ func (k *Keyed[K]) reshard(active int) {
 		}
 	}
 }
-
-// shardOf returns the shard, of n, for a key with hash h. It uses the high
-// 24 bits of h, leaving the low ones to choose a slot within the shard, and
-// scales them to [0, n) with a multiplication, as a division by a number
-// not known at compile time costs several times more.
-func shardOf(h uint64, n int64) uint64 {
-	return (h >> 40) * uint64(n) >> 24
-}
-
-// noCopy lets go vet report copies of a struct that holds one, as it does
-// for a struct that holds a mutex.
-type noCopy struct{}
-
-func (*noCopy) Lock()   {}
-func (*noCopy) Unlock() {}

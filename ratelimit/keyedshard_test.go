@@ -103,3 +103,82 @@ func TestShardOf(t *testing.T) {
 		}
 	}
 }
+
+// TestShardSweepResizes checks the sizes a sweep leaves: the table doubles
+// when more than half of it is still in use, shrinks to a quarter in use
+// when less than a sixteenth is, and otherwise keeps its size; the buckets
+// kept are found again.
+func TestShardSweepResizes(t *testing.T) {
+	for _, tc := range []struct {
+		live, idle int // buckets kept, and full ones idle for keepIdle
+		size       int // the table's size before the sweep
+		want       int // and after
+	}{
+		{live: 700, idle: 68, size: 1024, want: 2048},
+		{live: 400, idle: 368, size: 1024, want: 1024},
+		{live: 100, idle: 1436, size: 2048, want: 512},
+		{live: 3, idle: 1533, size: 2048, want: minTable},
+	} {
+		k := NewKeyed[int](1, 1)
+		var s keyedShard[int]
+		now := int64(2 * keepIdle)
+		hash := func(key int) uint64 { return uint64(key) * 0x9E3779B97F4A7C15 }
+		for key := range tc.live + tc.idle {
+			b := bucket{level: level{tokens: k.lim.burst}, due: noDue, owed: noDue}
+			if key < tc.live {
+				b.level = level{tokens: 0, last: now} // refilling
+			}
+			s.t.add(hash(key), key, b)
+		}
+		if len(s.t.tags) != tc.size {
+			t.Fatalf("%d live, %d idle: %d slots before the sweep, want %d", tc.live, tc.idle, len(s.t.tags), tc.size)
+		}
+		s.sweep(k, now)
+		if len(s.t.tags) != tc.want || s.t.n != tc.live {
+			t.Errorf("%d live, %d idle: after the sweep %d keys in %d slots, want %d in %d",
+				tc.live, tc.idle, s.t.n, len(s.t.tags), tc.live, tc.want)
+		}
+		for key := range tc.live + tc.idle {
+			if _, ok := s.t.find(hash(key), key); ok != (key < tc.live) {
+				t.Errorf("%d live, %d idle: after the sweep find(%d) = %v", tc.live, tc.idle, key, ok)
+			}
+		}
+	}
+}
+
+// TestShardReusable checks which slot a new key may take: the first
+// forgettable one among the first reuseProbes of its probe run, and none
+// past an empty slot.
+func TestShardReusable(t *testing.T) {
+	k := NewKeyed[int](1000, 1) // owed tokens can exceed the burst
+	now := int64(2 * keepIdle)
+	idle := bucket{level: level{tokens: k.lim.burst}, due: noDue, owed: noDue}
+	busy := bucket{level: level{tokens: 0, last: now}, due: noDue, owed: noDue}
+	owed := idle
+	owed.owed = now // a late Wait is owed tokens: not to be forgotten
+	for _, tc := range []struct {
+		name string
+		run  []bucket // slots 0, 1, ... of a table of minTable slots
+		want int      // the slot reusable(0) returns, or -1
+	}{
+		{"idle at home", []bucket{idle, busy}, 0},
+		{"idle second", []bucket{busy, idle}, 1},
+		{"owed, then idle", []bucket{owed, busy, idle}, 2},
+		{"idle past an empty slot", []bucket{busy, {}, idle}, -1},
+		{"idle past the probes", []bucket{busy, busy, busy, busy, idle}, -1},
+		{"no keys", nil, -1},
+	} {
+		var s keyedShard[int]
+		s.t.resize(minTable)
+		for i, b := range tc.run {
+			if b != (bucket{}) {
+				s.t.put(uint64(i), 100+i, b)
+				s.t.n++
+			}
+		}
+		i, ok := s.reusable(0, now, &k.lim)
+		if got := map[bool]int{true: int(i), false: -1}[ok]; got != tc.want {
+			t.Errorf("%s: reusable = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

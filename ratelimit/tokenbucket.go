@@ -51,8 +51,9 @@ type TokenBucket struct {
 // NewTokenBucket returns a full bucket of burst tokens refilled at r tokens
 // per second. With r == rate.Inf every event is allowed and burst is ignored
 // (should the rate later become finite, a burst below 1 counts as 1).
-// Tokens are counted in a float64, exactly only up to 2^53: with a larger
-// burst, single tokens are lost to rounding.
+// Tokens are counted in billionths of a token, in a float64: exactly up to
+// a burst of about 4 million; with a larger burst, fractions of a token are
+// lost to rounding, and above about 2^52, single tokens.
 // NewTokenBucket panics if r is negative, or finite with burst < 1.
 func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 	checkLimit(r, burst)
