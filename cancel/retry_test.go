@@ -12,18 +12,25 @@ import (
 	"github.com/gopatterns/concurrency/internal/conctest"
 )
 
-// fullJitter makes Retry wait the whole delay every time, so that the times
-// of the attempts are exact, and records the delays it was given.
-func fullJitter(t *testing.T) *[]time.Duration {
+// stubJitter makes Retry wait draw(d) for each backoff delay d, until the
+// test ends, and records the delays it was given.
+func stubJitter(t *testing.T, draw func(time.Duration) time.Duration) *[]time.Duration {
 	t.Helper()
 	var delays []time.Duration
 	old := jitter
 	jitter = func(d time.Duration) time.Duration {
 		delays = append(delays, d)
-		return d
+		return draw(d)
 	}
 	t.Cleanup(func() { jitter = old })
 	return &delays
+}
+
+// fullJitter makes Retry wait the whole delay every time, so that the times
+// of the attempts are exact, and records the delays it was given.
+func fullJitter(t *testing.T) *[]time.Duration {
+	t.Helper()
+	return stubJitter(t, func(d time.Duration) time.Duration { return d })
 }
 
 // failing returns an f that fails every call with "fail <n>" and records

@@ -20,14 +20,7 @@ var errBusy = errors.New("429 Too Many Requests")
 // drawn by jitter.
 func halfJitter(t *testing.T) *[]time.Duration {
 	t.Helper()
-	var delays []time.Duration
-	old := jitter
-	jitter = func(d time.Duration) time.Duration {
-		delays = append(delays, d)
-		return d / 2
-	}
-	t.Cleanup(func() { jitter = old })
-	return &delays
+	return stubJitter(t, func(d time.Duration) time.Duration { return d / 2 })
 }
 
 // script returns an f whose n-th call returns errs[n-1] (nil: success,
