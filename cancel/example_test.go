@@ -152,8 +152,9 @@ func ExamplePermanent() {
 }
 
 // A Backoff for calls to a service that sometimes hangs: at most 4
-// attempts, waits drawn from up to 10ms, 20ms, 40ms, and 50ms for each
-// attempt, after which its context expires and the call is tried again.
+// attempts, with waits drawn from up to 10ms, 20ms and 40ms between them,
+// and 50ms for each attempt, after which its context expires and the call
+// is tried again.
 func ExampleBackoff() {
 	calls := 0
 	query := func(ctx context.Context) (string, error) {
