@@ -57,3 +57,13 @@ func TestClientKeyGroups(t *testing.T) {
 		t.Errorf("keys %q, %q, %q: want the first two equal, the third different", a, b, c)
 	}
 }
+
+// ClientKey spells an IPv4 client as RemoteAddr does, without allocating:
+// the default key costs nothing on the commonest requests.
+func TestClientKeyIPv4NoAllocation(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "192.0.2.1:4711"
+	if n := testing.AllocsPerRun(100, func() { ClientKey(r) }); n != 0 {
+		t.Errorf("ClientKey(%q) made %v allocations, want 0", r.RemoteAddr, n)
+	}
+}
