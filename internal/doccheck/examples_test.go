@@ -30,7 +30,7 @@ type pkg struct {
 // corePackages are the library packages that must exist; the check fails
 // if the walk does not find them, so that it can never pass by looking at
 // nothing.
-var corePackages = []string{"pool", "pipeline", "ratelimit", "cancel", "group"}
+var corePackages = []string{"pool", "pipeline", "ratelimit", "ratelimit/httplimit", "cancel", "group"}
 
 // TestExamples checks the module's library packages against their examples.
 func TestExamples(t *testing.T) {
