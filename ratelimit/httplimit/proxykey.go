@@ -39,7 +39,11 @@ import (
 //
 // Addresses are read as ClientIP reads RemoteAddr: a port is allowed and
 // dropped, IPv4-mapped addresses are unmapped, zones dropped. Write IPv4
-// networks in Trusted in their IPv4 form ("10.0.0.0/8").
+// networks in Trusted in their IPv4 form ("10.0.0.0/8"). A prefix in
+// Trusted that could match no address, the zero netip.Prefix (as a failed
+// netip.ParsePrefix returns) or an IPv4-mapped one, makes every call of Key
+// and ClientIP fail: trusting fewer proxies than meant would give every
+// client behind them the proxy's one key.
 //
 // A ProxyKey is read-only after first use and safe for concurrent use.
 type ProxyKey struct {
@@ -72,6 +76,9 @@ func (p ProxyKey) ClientIP(r *http.Request) (string, error) {
 }
 
 func (p ProxyKey) clientAddr(r *http.Request) (netip.Addr, error) {
+	if err := p.checkTrusted(); err != nil {
+		return netip.Addr{}, err
+	}
 	addr, err := peerAddr(r)
 	if err != nil || !p.trusts(addr) {
 		return addr, err
@@ -96,6 +103,20 @@ func (p ProxyKey) clientAddr(r *http.Request) (netip.Addr, error) {
 		}
 	}
 	return addr, nil
+}
+
+// checkTrusted returns an error if a prefix in Trusted can match no
+// address that clientAddr compares with it.
+func (p ProxyKey) checkTrusted() error {
+	for i, prefix := range p.Trusted {
+		switch {
+		case !prefix.IsValid():
+			return fmt.Errorf("httplimit: ProxyKey.Trusted[%d] is not a valid prefix", i)
+		case prefix.Addr().Is4In6():
+			return fmt.Errorf("httplimit: ProxyKey.Trusted[%d] is %v, IPv4-mapped: it matches no address; write it as an IPv4 network", i, prefix)
+		}
+	}
+	return nil
 }
 
 func (p ProxyKey) trusts(addr netip.Addr) bool {

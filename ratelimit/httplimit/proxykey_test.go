@@ -143,3 +143,23 @@ func TestProxyKeyLimiter(t *testing.T) {
 		t.Errorf("keys %q, want %q", keys, want)
 	}
 }
+
+// A prefix in Trusted that can match no address is an error on every
+// request, trusted peer or not, not a proxy silently left untrusted.
+func TestProxyKeyBadTrusted(t *testing.T) {
+	good := netip.MustParsePrefix("10.0.0.0/8")
+	for _, bad := range []netip.Prefix{{}, netip.MustParsePrefix("::ffff:10.0.0.0/104")} {
+		p := ProxyKey{Trusted: []netip.Prefix{good, bad}}
+		for _, remote := range []string{"10.0.0.1:1", "192.0.2.1:1"} {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = remote
+			r.Header.Set("X-Forwarded-For", "198.51.100.7")
+			if key, err := p.Key(r); err == nil || !strings.HasPrefix(err.Error(), "httplimit: ProxyKey.Trusted") {
+				t.Errorf("Trusted %v, peer %s: Key = %q, %v; want an error naming Trusted", p.Trusted, remote, key, err)
+			}
+			if ip, err := p.ClientIP(r); err == nil {
+				t.Errorf("Trusted %v, peer %s: ClientIP = %q, want an error", p.Trusted, remote, ip)
+			}
+		}
+	}
+}
