@@ -173,3 +173,16 @@ func TestProxyKeyBadTrusted(t *testing.T) {
 		}
 	}
 }
+
+// Through trusted proxies, Key allocates only the key it returns: the
+// header's list is not copied, and a hop without a port is not first
+// parsed, at the cost of an error value, as one with a port.
+func TestProxyKeyAllocations(t *testing.T) {
+	p := ProxyKey{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.1:4711"
+	r.Header.Set("X-Forwarded-For", "1.1.1.1, 198.51.100.7, 10.0.0.9, 10.0.0.2:80")
+	if n := testing.AllocsPerRun(100, func() { p.Key(r) }); n != 1 {
+		t.Errorf("Key made %v allocations, want 1", n)
+	}
+}
