@@ -36,11 +36,11 @@ import (
 // client, so nothing a client wrote to the left of its own address, an
 // unbalanced quote included, changes which address that is or makes Key
 // fail. X-Forwarded-For has no quoting; in Forwarded a comma inside a
-// quoted string does not split. ProxyKey reads exactly one header, X-Forwarded-For by default or
-// Forwarded (RFC 7239) when the Forwarded field is set, and ignores the
-// other entirely even when both come: a header that your proxies do not
-// maintain is whatever the client wrote in it. Set Forwarded only if every
-// proxy in Trusted appends to Forwarded.
+// quoted string does not split. ProxyKey reads exactly one header,
+// X-Forwarded-For by default or Forwarded (RFC 7239) when the Forwarded
+// field is set, and ignores the other entirely even when both come: a
+// header that your proxies do not maintain is whatever the client wrote in
+// it. Set Forwarded only if every proxy in Trusted appends to Forwarded.
 //
 // Addresses are read as ClientIP reads RemoteAddr: a port is allowed and
 // dropped, IPv4-mapped addresses are unmapped, zones dropped. Write IPv4
