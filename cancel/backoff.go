@@ -41,12 +41,15 @@ type Backoff struct {
 
 	// OnRetry, if not nil, is called after each failed attempt that Retry
 	// will try again, just before the wait: with the number of the attempt
-	// that failed (1 for the first call of f), its error as f returned it,
+	// that failed (1 for the first call of f), its error as Retry would
+	// return it had it stopped there (f's own error, joined with
+	// context.DeadlineExceeded when the attempt ran out of AttemptTimeout),
 	// and the wait that follows. It is not called when Retry returns
-	// instead (success, a Permanent error, the last attempt, ctx done, or a
-	// RetryAfter delay that would end at or after ctx's deadline). It runs on the
-	// caller's goroutine, so a panic in it goes up the caller's stack, and
-	// the wait starts once it returns. It is meant for logs and metrics.
+	// instead (success, a Permanent error, the last attempt, ctx done, or
+	// a RetryAfter delay that would end at or after ctx's deadline). It
+	// runs on the caller's goroutine, so a panic in it goes up the caller's
+	// stack, and the wait starts once it returns. It is meant for logs and
+	// metrics.
 	OnRetry func(attempt int, err error, delay time.Duration)
 }
 

@@ -199,3 +199,22 @@ func TestRetryAttemptTimeoutSuccess(t *testing.T) {
 		})
 	})
 }
+
+// OnRetry gets an attempt's error as Retry would return it: f's own error,
+// joined with DeadlineExceeded when the attempt ran out of its time.
+func TestRetryOnRetryAttemptTimeout(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var errs []error
+		b := Backoff{Attempts: 2, AttemptTimeout: time.Second, OnRetry: func(_ int, err error, _ time.Duration) {
+			errs = append(errs, err)
+		}}
+		var calls, deadlines []time.Duration
+		_, err := Retry(t.Context(), b, hung(time.Now(), &calls, &deadlines, errStop))
+		if len(errs) != 1 {
+			t.Fatalf("OnRetry called %d times, want 1", len(errs))
+		}
+		if !errors.Is(errs[0], errStop) || !errors.Is(errs[0], context.DeadlineExceeded) || errs[0].Error() != err.Error() {
+			t.Errorf("OnRetry got %q, want %q, as Retry returns it", errs[0], err)
+		}
+	})
+}

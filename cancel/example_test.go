@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -152,8 +148,9 @@ func ExamplePermanent() {
 }
 
 // A Backoff for calls to a service that sometimes hangs: at most 4
-// attempts, waits drawn from up to 10ms, 20ms, 40ms, and 50ms for each
-// attempt, after which its context expires and the call is tried again.
+// attempts, with waits drawn from up to 10ms, 20ms and 40ms between them,
+// and 50ms for each attempt, after which its context expires and the call
+// is tried again.
 func ExampleBackoff() {
 	calls := 0
 	query := func(ctx context.Context) (string, error) {
@@ -196,59 +193,6 @@ func ExampleBackoff_onRetry() {
 	// attempt 1 failed: connection refused
 	// attempt 2 failed: connection refused
 	// connection refused after 2 retries
-}
-
-// An HTTP client retries a 429 answer after the delay that the server's
-// Retry-After header asks for, not after its own backoff. The server here
-// says "Retry-After: 0", so that the example runs at once; a real one
-// usually asks for seconds, and Retry waits them all.
-func ExampleRetryAfter() {
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if requests.Add(1) == 1 {
-			w.Header().Set("Retry-After", "0")
-			http.Error(w, "slow down", http.StatusTooManyRequests)
-			return
-		}
-		fmt.Fprint(w, "hello")
-	}))
-	defer srv.Close()
-
-	get := func(ctx context.Context) (string, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-		if err != nil {
-			return "", cancel.Permanent(err)
-		}
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			return "", err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		switch {
-		case err != nil:
-			return "", err
-		case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusServiceUnavailable:
-			err := fmt.Errorf("GET: %s", resp.Status)
-			if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil {
-				return "", cancel.RetryAfter(err, time.Duration(secs)*time.Second)
-			}
-			return "", err // no delay given: Retry's backoff decides
-		case resp.StatusCode != http.StatusOK:
-			return "", cancel.Permanent(fmt.Errorf("GET: %s", resp.Status))
-		}
-		return string(body), nil
-	}
-	b := cancel.Backoff{Attempts: 5, OnRetry: func(attempt int, err error, delay time.Duration) {
-		fmt.Printf("attempt %d: %v; retrying in %v\n", attempt, err, delay)
-	}}
-	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-	defer stop()
-	body, err := cancel.Retry(ctx, b, get)
-	fmt.Println(body, err)
-	// Output:
-	// attempt 1: GET: 429 Too Many Requests; retrying in 0s
-	// hello <nil>
 }
 
 // A panic in a function that First runs on its own goroutine reaches

@@ -12,41 +12,6 @@ import (
 	"github.com/gopatterns/concurrency/internal/conctest"
 )
 
-// fullJitter makes Retry wait the whole delay every time, so that the times
-// of the attempts are exact, and records the delays it was given.
-func fullJitter(t *testing.T) *[]time.Duration {
-	t.Helper()
-	var delays []time.Duration
-	old := jitter
-	jitter = func(d time.Duration) time.Duration {
-		delays = append(delays, d)
-		return d
-	}
-	t.Cleanup(func() { jitter = old })
-	return &delays
-}
-
-// failing returns an f that fails every call with "fail <n>" and records
-// when each call happened, measured from the start.
-func failing(start time.Time, calls *[]time.Duration) func(context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) {
-		*calls = append(*calls, time.Since(start))
-		return len(*calls), fmt.Errorf("fail %d", len(*calls))
-	}
-}
-
-func seconds(fs ...float64) []time.Duration {
-	var ds []time.Duration
-	for _, f := range fs {
-		ds = append(ds, time.Duration(f*float64(time.Second)))
-	}
-	return ds
-}
-
-func equal(a, b []time.Duration) bool {
-	return fmt.Sprint(a) == fmt.Sprint(b)
-}
-
 func TestRetryAttempts(t *testing.T) {
 	conctest.Bubble(t, func(t *testing.T) {
 		delays := fullJitter(t)

@@ -15,34 +15,6 @@ import (
 // errBusy stands for a server's 429 answer.
 var errBusy = errors.New("429 Too Many Requests")
 
-// halfJitter makes Retry wait half of each backoff delay, and records the
-// delays it was given: a wait that is not half a recorded delay was not
-// drawn by jitter.
-func halfJitter(t *testing.T) *[]time.Duration {
-	t.Helper()
-	var delays []time.Duration
-	old := jitter
-	jitter = func(d time.Duration) time.Duration {
-		delays = append(delays, d)
-		return d / 2
-	}
-	t.Cleanup(func() { jitter = old })
-	return &delays
-}
-
-// script returns an f whose n-th call returns errs[n-1] (nil: success,
-// with value n) and records when each call happened, measured from start.
-func script(start time.Time, calls *[]time.Duration, errs ...error) func(context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) {
-		*calls = append(*calls, time.Since(start))
-		n := len(*calls)
-		if n > len(errs) {
-			panic(fmt.Sprintf("call %d of a script of %d", n, len(errs)))
-		}
-		return n, errs[n-1]
-	}
-}
-
 func TestRetryAfter(t *testing.T) {
 	if err := RetryAfter(nil, time.Second); err != nil {
 		t.Errorf("RetryAfter(nil) = %v, want nil", err)

@@ -36,20 +36,25 @@ func (hidden) Exported() {}
 
 const exampleTests = `package p_test
 
-func Example()           {}
-func ExampleF()          {}
-func ExampleG_Upper()    {} // not a suffix: G stays without example
-func ExampleH_lower()    {}
-func ExampleT_M_second() {}
-func ExampleT_N()        {}
+func Example()           { println(); /* Output: */ }
+func ExampleF()          { println() // Output: x
+}
+func ExampleG_Upper()    { println() // Output: x
+} // not a suffix: G stays without example
+func ExampleH_lower()    { println() // Unordered output: x
+}
+func ExampleT_M_second() { println() // Output: x
+}
+func ExampleT_N()        { println() // Output: x
+}
 func ExampleU(x int)     {} // takes an argument: not an example
-func ExampleV()          {}
+func ExampleV()          { println() } // no output: never run
 func helper()           {}
 `
 
 func parse(t *testing.T, src string) *ast.File {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "x.go", src, parser.SkipObjectResolution)
+	f, err := parser.ParseFile(token.NewFileSet(), "x.go", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +82,7 @@ func TestProblems(t *testing.T) {
 	pending := map[string]bool{"a/p.G": true, "a/p.T.N": true, "a/p.Old": true}
 	got := problems(pkgs, exempt, pending)
 	want := []string{
+		"a/p.ExampleV has no // Output: comment: go test compiles it but never runs it",
 		"a/p.F has an example: delete it from exempt",
 		"a/p.Gone is exempt but not exported by any library package: delete it",
 		"a/p.Old is pending but not exported by any library package: delete it",

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"go/ast"
+	"go/doc"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -20,7 +21,8 @@ import (
 // library package of the core module has a godoc example under the name go
 // doc shows it with (ExampleF, ExampleT, ExampleT_M, each with an optional
 // _suffix that starts with a lower-case letter), or is listed in exempt
-// (with its reason) or pending, in exemptions_test.go.
+// (with its reason) or pending, in exemptions_test.go. Every example has an
+// output comment, so that go test runs it.
 
 // A pkg is a parsed package: its source files and its test files.
 type pkg struct {
@@ -30,7 +32,7 @@ type pkg struct {
 // corePackages are the library packages that must exist; the check fails
 // if the walk does not find them, so that it can never pass by looking at
 // nothing.
-var corePackages = []string{"pool", "pipeline", "ratelimit", "cancel", "group"}
+var corePackages = []string{"pool", "pipeline", "ratelimit", "ratelimit/httplimit", "cancel", "group"}
 
 // TestExamples checks the module's library packages against their examples.
 func TestExamples(t *testing.T) {
@@ -57,6 +59,9 @@ func problems(pkgs map[string]*pkg, exempt map[string]string, pending map[string
 	exported := map[string]bool{} // every "path.Name" the packages export
 	for path, p := range pkgs {
 		have := examples(p.tests)
+		for _, name := range withoutOutput(p.tests) {
+			out = append(out, fmt.Sprintf("%s.%s has no // Output: comment: go test compiles it but never runs it", path, name))
+		}
 		for _, name := range needExamples(p.src) {
 			key := path + "." + name
 			exported[key] = true
@@ -122,7 +127,7 @@ func libraryPackages(root string) (map[string]*pkg, error) {
 		p := &pkg{}
 		pkgs[filepath.ToSlash(rel)] = p
 		for _, name := range files {
-			f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+			f, err := parser.ParseFile(fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
 			if err != nil {
 				return err
 			}
@@ -178,6 +183,19 @@ func examples(files []*ast.File) []string {
 				d.Type.Params.NumFields() == 0 && d.Type.Results.NumFields() == 0 {
 				names = append(names, d.Name.Name)
 			}
+		}
+	}
+	return names
+}
+
+// withoutOutput returns the names of the examples in test files that have
+// no output comment, which go test compiles but does not run. The files
+// must have been parsed with their comments.
+func withoutOutput(files []*ast.File) []string {
+	var names []string
+	for _, e := range doc.Examples(files...) {
+		if e.Output == "" && !e.EmptyOutput {
+			names = append(names, "Example"+e.Name)
 		}
 	}
 	return names

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"testing"
 
@@ -63,5 +64,34 @@ func BenchmarkSetHeaders(b *testing.B) {
 	d := ratelimit.Decision{Allowed: true, Limit: 10, Burst: 20, Remaining: 7, ResetAfter: 1300e6}
 	for b.Loop() {
 		SetHeaders(h, d)
+	}
+}
+
+// BenchmarkProxyKey measures the key of a request through a trusted proxy:
+// one client address in X-Forwarded-For, and one behind entries a client
+// wrote and two trusted hops. ClientKey, which reads no header, is the
+// baseline.
+func BenchmarkProxyKey(b *testing.B) {
+	p := ProxyKey{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	for _, xff := range []struct{ name, value string }{
+		{"one", "198.51.100.7"},
+		{"chain", "1.1.1.1, 2.2.2.2, 198.51.100.7, 10.0.0.9, 10.0.0.2"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "10.0.0.1:4711"
+		r.Header.Set("X-Forwarded-For", xff.value)
+		for _, impl := range []struct {
+			name string
+			key  func(*http.Request) (string, error)
+		}{{"ClientKey", ClientKey}, {"ProxyKey", p.Key}} {
+			b.Run("hops="+xff.name+"/impl="+impl.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := impl.key(r); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

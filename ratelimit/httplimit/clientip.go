@@ -60,13 +60,21 @@ func peerAddr(r *http.Request) (netip.Addr, error) {
 // "192.0.2.1:80", "2001:db8::1", "[2001:db8::1]:80"), unmapped and without
 // zone.
 func parseAddr(s string) (netip.Addr, error) {
-	// With a port first: net/http's RemoteAddr always has one.
-	ap, err := netip.ParseAddrPort(s)
-	addr := ap.Addr()
+	// Only an address with a port starts with a bracket or has exactly one
+	// colon (an IPv6 address has two or more). Choosing the parser by that,
+	// rather than trying one and then the other, spares the error value a
+	// failed parse allocates.
+	var addr netip.Addr
+	var err error
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
+		var ap netip.AddrPort
+		ap, err = netip.ParseAddrPort(s)
+		addr = ap.Addr()
+	} else {
+		addr, err = netip.ParseAddr(s)
+	}
 	if err != nil {
-		if addr, err = netip.ParseAddr(s); err != nil {
-			return netip.Addr{}, err
-		}
+		return netip.Addr{}, err
 	}
 	return addr.Unmap().WithZone(""), nil
 }

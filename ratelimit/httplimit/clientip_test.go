@@ -18,6 +18,7 @@ func TestClientIP(t *testing.T) {
 		{"[fe80::1%eth0]:80", "fe80::1", "fe80::/64"},
 		{"fe80::1%eth0", "fe80::1", "fe80::/64"},
 		{"[::1]:80", "::1", "::/64"},
+		{"::1:80", "::1:80", "::/64"}, // an IPv6 address, not ::1 and a port
 		{"", "", ""},
 		{"@", "", ""},
 		{"/run/app.sock", "", ""},
@@ -55,5 +56,15 @@ func TestClientKeyGroups(t *testing.T) {
 	a, b, c := key("[2001:db8::1]:1"), key("[2001:db8::ffff:ffff:ffff:ffff]:2"), key("[2001:db8:0:1::1]:1")
 	if a != b || a == c {
 		t.Errorf("keys %q, %q, %q: want the first two equal, the third different", a, b, c)
+	}
+}
+
+// ClientKey spells an IPv4 client as RemoteAddr does, without allocating:
+// the default key costs nothing on the commonest requests.
+func TestClientKeyIPv4NoAllocation(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "192.0.2.1:4711"
+	if n := testing.AllocsPerRun(100, func() { ClientKey(r) }); n != 0 {
+		t.Errorf("ClientKey(%q) made %v allocations, want 0", r.RemoteAddr, n)
 	}
 }

@@ -89,20 +89,42 @@ func ExampleSetHeaders() {
 	// RateLimit-Policy: "default";q=2;w=120  RateLimit: "default";r=0;t=60  Retry-After: "60"
 }
 
-// ClientIP drops the port: a client on a new connection is still the same
-// client. ClientKey, the default key, also groups IPv6 clients by /64.
+// ClientIP drops the port, so that a client on a new connection is still
+// the same client, and spells an IPv4 client one way even when a dual-stack
+// listener reports it as an IPv4-mapped IPv6 address. A peer that has no IP
+// address, as on a Unix socket, is an error.
 func ExampleClientIP() {
-	for _, remote := range []string{"192.0.2.1:4711", "[::ffff:192.0.2.1]:4712", "[2001:db8:1:2::99]:443"} {
+	for _, remote := range []string{"192.0.2.1:4711", "[::ffff:192.0.2.1]:4712", "[2001:db8:1:2::99]:443", "@"} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = remote
-		ip, _ := httplimit.ClientIP(r)
-		key, _ := httplimit.ClientKey(r)
-		fmt.Println(ip, key)
+		if ip, err := httplimit.ClientIP(r); err != nil {
+			fmt.Println(err)
+		} else {
+			fmt.Println(ip)
+		}
 	}
 	// Output:
-	// 192.0.2.1 192.0.2.1
-	// 192.0.2.1 192.0.2.1
-	// 2001:db8:1:2::99 2001:db8:1:2::/64
+	// 192.0.2.1
+	// 192.0.2.1
+	// 2001:db8:1:2::99
+	// httplimit: RemoteAddr "@" is not an IP address with or without a port
+}
+
+// ClientKey, the Limiter's default key, is ClientIP's address for an IPv4
+// client and the /64 network for an IPv6 one: the addresses of one /64
+// share a bucket, however many of them the client uses.
+func ExampleClientKey() {
+	for _, remote := range []string{"192.0.2.1:4711", "[2001:db8:1:2::99]:443", "[2001:db8:1:2:aaaa::1]:443", "[2001:db8:1:3::99]:443"} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		key, _ := httplimit.ClientKey(r)
+		fmt.Println(key)
+	}
+	// Output:
+	// 192.0.2.1
+	// 2001:db8:1:2::/64
+	// 2001:db8:1:2::/64
+	// 2001:db8:1:3::/64
 }
 
 // Keyed makes a ratelimit.Keyed the Store of a Limiter: one bucket per key
@@ -154,6 +176,40 @@ func ExampleProxyKey() {
 	// 198.51.100.7
 	// 198.51.100.7
 	// 203.0.113.8
+}
+
+// Behind proxies that append to the Forwarded header (RFC 7239), Key reads
+// its "for" parameters instead of X-Forwarded-For, and groups an IPv6
+// client by /64 as ClientKey does.
+func ExampleProxyKey_Key() {
+	p := httplimit.ProxyKey{
+		Trusted:   []netip.Prefix{netip.MustParsePrefix("2001:db8:ffff::/48")},
+		Forwarded: true,
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "[2001:db8:ffff::1]:3000"
+	r.Header.Set("Forwarded", `for=192.0.2.1, for="[2001:db8:1:2::99]:4711";proto=https`)
+	r.Header.Set("X-Forwarded-For", "203.0.113.8") // not read
+	key, err := p.Key(r)
+	fmt.Println(key, err)
+	// Output: 2001:db8:1:2::/64 <nil>
+}
+
+// ClientIP is the whole address that Key groups, for an access log; a hop
+// that a trusted proxy reports but that is no address is an error, never
+// the proxy's own address.
+func ExampleProxyKey_ClientIP() {
+	p := httplimit.ProxyKey{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	for _, xff := range []string{"2001:db8:1:2::99", "2001:db8:1:2::99, unknown"} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "10.0.0.5:3000"
+		r.Header.Set("X-Forwarded-For", xff)
+		ip, err := p.ClientIP(r)
+		fmt.Printf("%q %v\n", ip, err)
+	}
+	// Output:
+	// "2001:db8:1:2::99" <nil>
+	// "" httplimit: X-Forwarded-For from trusted proxy 10.0.0.5 names the hop "unknown", not an IP address
 }
 
 // For clients that read the older X-RateLimit fields, Headers adds them

@@ -1,6 +1,7 @@
 package httplimit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -102,4 +103,16 @@ func TestKeyedInf(t *testing.T) {
 
 func TestKeyedNil(t *testing.T) {
 	conctest.Panics(t, "httplimit: nil Keyed", func() { Keyed(nil) })
+}
+
+// Keyed's Take does not read ctx: it decides even on a done one.
+func TestKeyedIgnoresContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	s := Keyed(ratelimit.NewKeyed[string](1, 1))
+	for i, want := range []bool{true, false} {
+		if d, err := s.Take(ctx, "k", 1); d.Allowed != want || err != nil {
+			t.Errorf("Take %d on a done ctx = %+v, %v; want Allowed %v, nil", i+1, d, err, want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package httplimit
 
 import (
 	"fmt"
+	"iter"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -31,15 +32,23 @@ import (
 //
 // Header lines. Several lines of the header are one list, joined in the
 // order they arrived (RFC 9110, section 5.3), and empty list elements are
-// skipped. ProxyKey reads exactly one header, X-Forwarded-For by default or
-// Forwarded (RFC 7239) when the Forwarded field is set, and ignores the
-// other entirely even when both come: a header that your proxies do not
-// maintain is whatever the client wrote in it. Set Forwarded only if every
-// proxy in Trusted appends to Forwarded.
+// skipped. ProxyKey reads the list from its right end and stops at the
+// client, so nothing a client wrote to the left of its own address, an
+// unbalanced quote included, changes which address that is or makes Key
+// fail. X-Forwarded-For has no quoting; in Forwarded a comma inside a
+// quoted string does not split. ProxyKey reads exactly one header,
+// X-Forwarded-For by default or Forwarded (RFC 7239) when the Forwarded
+// field is set, and ignores the other entirely even when both come: a
+// header that your proxies do not maintain is whatever the client wrote in
+// it. Set Forwarded only if every proxy in Trusted appends to Forwarded.
 //
 // Addresses are read as ClientIP reads RemoteAddr: a port is allowed and
 // dropped, IPv4-mapped addresses are unmapped, zones dropped. Write IPv4
-// networks in Trusted in their IPv4 form ("10.0.0.0/8").
+// networks in Trusted in their IPv4 form ("10.0.0.0/8"). A prefix in
+// Trusted that could match no address, the zero netip.Prefix (as a failed
+// netip.ParsePrefix returns) or an IPv4-mapped one, makes every call of Key
+// and ClientIP fail: trusting fewer proxies than meant would give every
+// client behind them the proxy's one key.
 //
 // A ProxyKey is read-only after first use and safe for concurrent use.
 type ProxyKey struct {
@@ -72,6 +81,9 @@ func (p ProxyKey) ClientIP(r *http.Request) (string, error) {
 }
 
 func (p ProxyKey) clientAddr(r *http.Request) (netip.Addr, error) {
+	if err := p.checkTrusted(); err != nil {
+		return netip.Addr{}, err
+	}
 	addr, err := peerAddr(r)
 	if err != nil || !p.trusts(addr) {
 		return addr, err
@@ -80,15 +92,14 @@ func (p ProxyKey) clientAddr(r *http.Request) (netip.Addr, error) {
 	if p.Forwarded {
 		name = "Forwarded"
 	}
-	hops := listElements(r.Header.Values(name))
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop := hops[i]
+	for hop := range hopsFromRight(r.Header.Values(name), p.Forwarded) {
+		text := hop
 		if p.Forwarded {
-			hop = forwardedFor(hop)
+			text = forwardedFor(hop)
 		}
-		a, err := parseHop(hop)
+		a, err := parseHop(text)
 		if err != nil {
-			return netip.Addr{}, fmt.Errorf("httplimit: %s from trusted proxy %v names the hop %q, not an IP address", name, addr, hops[i])
+			return netip.Addr{}, fmt.Errorf("httplimit: %s from trusted proxy %v names the hop %q, not an IP address", name, addr, hop)
 		}
 		addr = a
 		if !p.trusts(addr) {
@@ -96,6 +107,20 @@ func (p ProxyKey) clientAddr(r *http.Request) (netip.Addr, error) {
 		}
 	}
 	return addr, nil
+}
+
+// checkTrusted returns an error if a prefix in Trusted can match no
+// address that clientAddr compares with it.
+func (p ProxyKey) checkTrusted() error {
+	for i, prefix := range p.Trusted {
+		switch {
+		case !prefix.IsValid():
+			return fmt.Errorf("httplimit: ProxyKey.Trusted[%d] is not a valid prefix", i)
+		case prefix.Addr().Is4In6():
+			return fmt.Errorf("httplimit: ProxyKey.Trusted[%d] is %v, IPv4-mapped: it matches no address; write it as an IPv4 network", i, prefix)
+		}
+	}
+	return nil
 }
 
 func (p ProxyKey) trusts(addr netip.Addr) bool {
@@ -107,19 +132,51 @@ func (p ProxyKey) trusts(addr netip.Addr) bool {
 	return false
 }
 
-// listElements splits header lines into the non-empty elements of their
-// comma-separated lists, in order. Commas inside quoted strings do not
-// split.
-func listElements(lines []string) []string {
-	var out []string
-	for _, line := range lines {
-		for _, e := range splitUnquoted(line, ',') {
-			if e = strings.TrimSpace(e); e != "" {
-				out = append(out, e)
+// hopsFromRight yields the non-empty elements of the comma-separated lists
+// in header lines, from the last to the first. With quoted, a comma inside
+// a quoted string does not split. Read from the right, the elements that
+// trusted proxies appended come before anything a client wrote, which
+// therefore cannot change how they split.
+func hopsFromRight(lines []string, quoted bool) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := len(lines) - 1; i >= 0; i-- {
+			line := lines[i]
+			for end := len(line); end >= 0; {
+				start := lastComma(line[:end], quoted)
+				if e := strings.TrimSpace(line[start+1 : end]); e != "" && !yield(e) {
+					return
+				}
+				end = start
 			}
 		}
 	}
-	return out
+}
+
+// lastComma returns the index of the last comma in s, outside quoted
+// strings if quoted, or -1. Scanning backwards, a quote opens a quoted
+// string, and the next one not escaped by an odd run of backslashes
+// closes it.
+func lastComma(s string, quoted bool) int {
+	inQuotes := false
+	for i := len(s) - 1; i >= 0; i-- {
+		switch c := s[i]; {
+		case quoted && c == '"' && (!inQuotes || backslashesBefore(s, i)%2 == 0):
+			inQuotes = !inQuotes
+		case c == ',' && !inQuotes:
+			return i
+		}
+	}
+	return -1
+}
+
+// backslashesBefore returns how many backslashes directly precede s[i].
+func backslashesBefore(s string, i int) int {
+	n := 0
+	for i > 0 && s[i-1] == '\\' {
+		n++
+		i--
+	}
+	return n
 }
 
 // forwardedFor returns the unquoted value of the "for" parameter of a

@@ -60,6 +60,10 @@ func TestProxyKey(t *testing.T) {
 			http.Header{"X-Forwarded-For": {"198.51.100.7, unknown"}}, ""},
 		{"garbage left of the client is never read", xff, "10.0.0.1:1",
 			http.Header{"X-Forwarded-For": {"garbage, 198.51.100.7"}}, "198.51.100.7"},
+		{"client's unbalanced quote left of the real one", xff, "10.0.0.1:1",
+			http.Header{"X-Forwarded-For": {`"1.1.1.1, 198.51.100.7`}}, "198.51.100.7"},
+		{"X-Forwarded-For has no quoting", xff, "10.0.0.1:1",
+			http.Header{"X-Forwarded-For": {`"1.1.1.1, 198.51.100.7"`}}, ""},
 		{"X-Forwarded-For read, Forwarded ignored", xff, "10.0.0.1:1",
 			http.Header{"X-Forwarded-For": {"198.51.100.7"}, "Forwarded": {"for=203.0.113.9"}}, "198.51.100.7"},
 		{"Forwarded read, X-Forwarded-For ignored", fwd, "10.0.0.1:1",
@@ -72,6 +76,12 @@ func TestProxyKey(t *testing.T) {
 			http.Header{"Forwarded": {`for="[2001:db8:1::9]:4711"`}}, "2001:db8:1::/64"},
 		{"Forwarded quoted comma", fwd, "10.0.0.1:1",
 			http.Header{"Forwarded": {`for=198.51.100.7;ext="a,b\"c"`}}, "198.51.100.7"},
+		{"Forwarded: client's unbalanced quote left of the real one", fwd, "10.0.0.1:1",
+			http.Header{"Forwarded": {`for="1.1.1.1, for=198.51.100.7`}}, "198.51.100.7"},
+		{"Forwarded: client's quoted comma left of the real one", fwd, "10.0.0.1:1",
+			http.Header{"Forwarded": {`for="1.1.1.1, for=6.6.6.6", for=198.51.100.7`}}, "198.51.100.7"},
+		{"Forwarded quoted, escaped quote and comma", fwd, "10.0.0.1:1",
+			http.Header{"Forwarded": {`for=1.1.1.1;ext="\",x", for=198.51.100.7;ext="a\\", for=10.0.0.2`}}, "198.51.100.7"},
 		{"Forwarded quoted, escaped", fwd, "10.0.0.1:1",
 			http.Header{"Forwarded": {`for="198.51.100.\7"`}}, "198.51.100.7"},
 		{"Forwarded lone quote", fwd, "10.0.0.1:1",
@@ -141,5 +151,38 @@ func TestProxyKeyLimiter(t *testing.T) {
 	want := []string{"192.0.2.1", "192.0.2.1", "198.51.100.7", "203.0.113.9"}
 	if strings.Join(keys, " ") != strings.Join(want, " ") {
 		t.Errorf("keys %q, want %q", keys, want)
+	}
+}
+
+// A prefix in Trusted that can match no address is an error on every
+// request, trusted peer or not, not a proxy silently left untrusted.
+func TestProxyKeyBadTrusted(t *testing.T) {
+	good := netip.MustParsePrefix("10.0.0.0/8")
+	for _, bad := range []netip.Prefix{{}, netip.MustParsePrefix("::ffff:10.0.0.0/104")} {
+		p := ProxyKey{Trusted: []netip.Prefix{good, bad}}
+		for _, remote := range []string{"10.0.0.1:1", "192.0.2.1:1"} {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = remote
+			r.Header.Set("X-Forwarded-For", "198.51.100.7")
+			if key, err := p.Key(r); err == nil || !strings.HasPrefix(err.Error(), "httplimit: ProxyKey.Trusted") {
+				t.Errorf("Trusted %v, peer %s: Key = %q, %v; want an error naming Trusted", p.Trusted, remote, key, err)
+			}
+			if ip, err := p.ClientIP(r); err == nil {
+				t.Errorf("Trusted %v, peer %s: ClientIP = %q, want an error", p.Trusted, remote, ip)
+			}
+		}
+	}
+}
+
+// Through trusted proxies, Key allocates only the key it returns: the
+// header's list is not copied, and a hop without a port is not first
+// parsed, at the cost of an error value, as one with a port.
+func TestProxyKeyAllocations(t *testing.T) {
+	p := ProxyKey{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.1:4711"
+	r.Header.Set("X-Forwarded-For", "1.1.1.1, 198.51.100.7, 10.0.0.9, 10.0.0.2:80")
+	if n := testing.AllocsPerRun(100, func() { p.Key(r) }); n != 1 {
+		t.Errorf("Key made %v allocations, want 1", n)
 	}
 }
