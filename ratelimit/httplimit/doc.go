@@ -19,10 +19,10 @@
 //
 // Every request the Store decides on, allowed or refused, gets the
 // RateLimit-Policy and RateLimit fields of the IETF httpapi working group's
-// draft "RateLimit header fields for HTTP",
-// draft-ietf-httpapi-ratelimit-headers-11 (May 2026); a refused one also
-// gets Retry-After. SetHeaders says how a token bucket maps onto them. The
-// draft has changed its fields between versions (up to -06 it defined
+// draft "RateLimit header fields for HTTP", as of
+// draft-ietf-httpapi-ratelimit-headers-10; a refused one also gets
+// Retry-After. SetHeaders says how a token bucket maps onto them. The draft
+// has changed its fields between versions (up to -06 it defined
 // RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset), so clients
 // written against another version may read them differently.
 //

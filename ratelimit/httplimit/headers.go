@@ -21,7 +21,7 @@ const policyName = `"default"`
 const maxSFInteger = 999_999_999_999_999
 
 // SetHeaders sets the rate-limit fields of a response to a request that d
-// decided on, following draft-ietf-httpapi-ratelimit-headers-11:
+// decided on, following draft-ietf-httpapi-ratelimit-headers-10:
 //
 //	RateLimit-Policy: "default";q=20;w=2
 //	RateLimit: "default";r=0;t=1
