@@ -357,4 +357,3 @@ func TestRandomCancel(t *testing.T) {
 		}
 	})
 }
-
