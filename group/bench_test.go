@@ -123,7 +123,8 @@ func benchGoWait(b *testing.B, w goWork, newGroup groups) {
 
 // BenchmarkMap maps a trivial function over 1,000,000 ints: a sequential
 // loop, errgroup with one Go per item under SetLimit(GOMAXPROCS) writing
-// into a slice, and group.Map.
+// into a slice, group.Map, and group.MapAll, which also returns a slice of
+// errors.
 func BenchmarkMap(b *testing.B) {
 	const n = 1_000_000
 	items := make([]int, n)
@@ -169,6 +170,15 @@ func BenchmarkMap(b *testing.B) {
 		for b.Loop() {
 			if _, err := group.Map(ctx, items, 0, trivial); err != nil {
 				b.Fatal(err)
+			}
+		}
+		reportPerItem(b, n)
+	})
+	b.Run("impl=MapAll", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, errs := group.MapAll(ctx, items, 0, trivial); errs != nil {
+				b.Fatal(errs)
 			}
 		}
 		reportPerItem(b, n)

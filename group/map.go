@@ -72,7 +72,7 @@ func mapInto[T, R any](ctx context.Context, items []T, out []R, limit int, f fun
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	m := newMapper(ctx, items, out, nil, limit, f)
+	m := newMapper(ctx, items, out, false, limit, f)
 	defer m.cancel(nil)
 	m.run()
 	if m.perr != nil {
@@ -84,14 +84,14 @@ func mapInto[T, R any](ctx context.Context, items []T, out []R, limit int, f fun
 	return m.err
 }
 
-// newMapper returns a mapper of items into out (and errs, for MapAll) with
+// newMapper returns a mapper of items into out, for MapAll if all is set, with
 // min(limit, len(items)) workers, limit <= 0 meaning GOMAXPROCS, and a
 // context derived from ctx that the caller cancels when it is done.
-func newMapper[T, R any](ctx context.Context, items []T, out []R, errs []error, limit int, f func(context.Context, T) (R, error)) *mapper[T, R] {
+func newMapper[T, R any](ctx context.Context, items []T, out []R, all bool, limit int, f func(context.Context, T) (R, error)) *mapper[T, R] {
 	if limit <= 0 {
 		limit = runtime.GOMAXPROCS(0)
 	}
-	m := &mapper[T, R]{parent: ctx, items: items, out: out, errs: errs, f: f, workers: min(limit, len(items))}
+	m := &mapper[T, R]{parent: ctx, items: items, out: out, all: all, f: f, workers: min(limit, len(items))}
 	m.ctx, m.cancel = context.WithCancelCause(ctx)
 	return m
 }

@@ -5,7 +5,9 @@ import "context"
 // MapAll calls f for every element of items, in at most limit goroutines at
 // once (limit <= 0 means runtime.GOMAXPROCS(0)), and returns every result
 // and every error, each in the order of items: f(ctx, items[i]) returned
-// values[i] and errs[i]. Both slices have the length of items.
+// values[i] and errs[i]. values has the length of items. errs is nil when
+// every call of f returned a nil error; otherwise it has the length of
+// items too, with nil for the elements that succeeded.
 //
 // Unlike Map, MapAll does not stop at an error: it is for work where each
 // element stands alone, such as fetching many URLs, and the caller keeps
@@ -25,15 +27,16 @@ import "context"
 // nil.
 func MapAll[T, R any](ctx context.Context, items []T, limit int, f func(context.Context, T) (R, error)) (values []R, errs []error) {
 	checkArgs(ctx, f == nil, "MapAll")
-	values, errs = make([]R, len(items)), make([]error, len(items))
+	values = make([]R, len(items))
 	if len(items) == 0 {
-		return values, errs
+		return values, nil
 	}
 	if ctx.Err() != nil {
+		errs = make([]error, len(items))
 		setAll(errs, context.Cause(ctx))
 		return values, errs
 	}
-	m := newMapper(ctx, items, values, errs, limit, f)
+	m := newMapper(ctx, items, values, true, limit, f)
 	defer m.cancel(nil)
 	m.run()
 	if m.perr != nil {
@@ -41,7 +44,10 @@ func MapAll[T, R any](ctx context.Context, items []T, limit int, f func(context.
 	}
 	if next := int(m.next.Load()); next < len(items) {
 		// The workers stopped before claiming these.
-		setAll(errs[next:], context.Cause(ctx))
+		setAll(m.itemErrors()[next:], context.Cause(ctx))
+	}
+	if p := m.errs.Load(); p != nil {
+		errs = *p
 	}
 	return values, errs
 }

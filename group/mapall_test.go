@@ -70,8 +70,24 @@ func TestMapAllEmpty(t *testing.T) {
 		t.Error("f called on empty input")
 		return 0, nil
 	})
-	if values == nil || errs == nil || len(values) != 0 || len(errs) != 0 {
-		t.Errorf("MapAll([]) = %v, %v; want [], []", values, errs)
+	if values == nil || len(values) != 0 || errs != nil {
+		t.Errorf("MapAll([]) = %v, %v; want [], nil", values, errs)
+	}
+}
+
+// TestMapAllNoErrors: when every call succeeds, errs is nil.
+func TestMapAllNoErrors(t *testing.T) {
+	items := make([]int, 5000)
+	values, errs := group.MapAll(context.Background(), items, 0, func(_ context.Context, v int) (int, error) {
+		return v + 1, nil
+	})
+	if errs != nil {
+		t.Errorf("MapAll() errors = %d of them, want nil", len(errs))
+	}
+	for i, v := range values {
+		if v != 1 {
+			t.Fatalf("value %d = %d, want 1", i, v)
+		}
 	}
 }
 

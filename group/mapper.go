@@ -21,7 +21,7 @@ type mapper[T, R any] struct {
 	cancel  context.CancelCauseFunc
 	items   []T
 	out     []R
-	errs    []error // MapAll: every item's error; nil for Map, which stops
+	all     bool    // MapAll: go on after an error, keeping it with its item
 	f       func(context.Context, T) (R, error)
 	workers int
 	halt    atomic.Bool // set when m.ctx is done or f failed: start no f
@@ -30,7 +30,8 @@ type mapper[T, R any] struct {
 	next atomic.Int64 // first unclaimed index
 	_    [56]byte
 
-	stopped atomic.Bool    // a worker stopped because of halt
+	errs    atomic.Pointer[[]error] // MapAll: every item's error, made at the first
+	stopped atomic.Bool             // a worker stopped because of halt
 	wg      sync.WaitGroup // the workers
 	watcher sync.WaitGroup // the AfterFunc that sets halt
 
@@ -131,11 +132,8 @@ func (m *mapper[T, R]) claim() (lo, hi int) {
 // halt: MapAll gives them the cause of m.ctx as their error.
 func (m *mapper[T, R]) skip(lo, hi int) {
 	m.stopped.Store(true)
-	if m.errs != nil {
-		cause := context.Cause(m.ctx)
-		for i := lo; i < hi; i++ {
-			m.errs[i] = cause
-		}
+	if m.all {
+		setAll(m.itemErrors()[lo:hi], context.Cause(m.ctx))
 	}
 }
 
@@ -143,12 +141,27 @@ func (m *mapper[T, R]) skip(lo, hi int) {
 // worker goes on: MapAll keeps the error with the element and goes on; Map
 // and ForEach stop at the first error.
 func (m *mapper[T, R]) failed(i int, err error) bool {
-	if m.errs != nil {
-		m.errs[i] = err
+	if m.all {
+		m.itemErrors()[i] = err
 		return true
 	}
 	m.fail(err)
 	return false
+}
+
+// itemErrors returns the errors of MapAll, one per element, making them at the
+// first call. A run without errors makes none: a slice of interfaces as
+// long as items would cost more than a trivial f, to clear and for the
+// garbage collector to scan. The workers write distinct elements.
+func (m *mapper[T, R]) itemErrors() []error {
+	if p := m.errs.Load(); p != nil {
+		return *p
+	}
+	errs := make([]error, len(m.items))
+	if m.errs.CompareAndSwap(nil, &errs) {
+		return errs
+	}
+	return *m.errs.Load()
 }
 
 // fail records err if it is the first error and stops the other workers.
@@ -176,11 +189,11 @@ func (m *mapper[T, R]) fail(err error) {
 // ForEach fail with ErrGoexit; MapAll gives the element ErrGoexit and
 // starts a worker that takes over the rest of the range.
 func (m *mapper[T, R]) goexit(rest span) {
-	if m.errs == nil {
+	if !m.all {
 		m.fail(ErrGoexit)
 		return
 	}
-	m.errs[rest.lo-1] = ErrGoexit
+	m.itemErrors()[rest.lo-1] = ErrGoexit
 	m.wg.Add(1)
 	go m.work(rest)
 }
