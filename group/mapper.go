@@ -21,7 +21,7 @@ type mapper[T, R any] struct {
 	cancel  context.CancelCauseFunc
 	items   []T
 	out     []R
-	all     bool    // MapAll: go on after an error, keeping it with its item
+	all     bool // MapAll: go on after an error, keeping it with its item
 	f       func(context.Context, T) (R, error)
 	workers int
 	halt    atomic.Bool // set when m.ctx is done or f failed: start no f
@@ -32,8 +32,8 @@ type mapper[T, R any] struct {
 
 	errs    atomic.Pointer[[]error] // MapAll: every item's error, made at the first
 	stopped atomic.Bool             // a worker stopped because of halt
-	wg      sync.WaitGroup // the workers
-	watcher sync.WaitGroup // the AfterFunc that sets halt
+	wg      sync.WaitGroup          // the workers
+	watcher sync.WaitGroup          // the AfterFunc that sets halt
 
 	mu   sync.Mutex
 	err  error       // the first error
