@@ -15,8 +15,9 @@ import (
 // A Group runs the parts of one job in goroutines and waits for them. It is
 // built on golang.org/x/sync/errgroup.Group, which starts, limits and waits
 // for its goroutines, so Go, TryGo, SetLimit and Wait mean what they mean
-// there; the Group adds what the package documentation lists around each
-// function.
+// there; the Group records around each function how it ended, which adds
+// the panics, ErrGoexit and JoinErrors that the package documentation
+// lists.
 //
 // The zero value is ready to use: it runs any number of goroutines at once
 // and has no context to cancel; it still recovers panics and can join
