@@ -145,6 +145,13 @@ func (g *Group) next() int64 {
 // It records how f ended and always returns nil: the group keeps the
 // errors, so that a panic or runtime.Goexit fails it like an error does.
 func (g *Group) task(f func() error, seq int64) func() error {
+	if seq == 0 {
+		// Without seq the closure fits a smaller allocation class.
+		return func() error {
+			g.run(f, 0)
+			return nil
+		}
+	}
 	return func() error {
 		g.run(f, seq)
 		return nil
