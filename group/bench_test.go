@@ -108,6 +108,7 @@ func benchGoWait(b *testing.B, w goWork, newGroup groups) {
 	}{{"errgroup", newGroup.errgroup}, {"group", newGroup.group}} {
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				g := impl.new()
 				g.SetLimit(limit)
@@ -117,6 +118,8 @@ func benchGoWait(b *testing.B, w goWork, newGroup groups) {
 				g.Wait()
 			}
 			reportPerItem(b, w.tasks)
+			// CPU time moves less than wall time on a shared machine.
+			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/float64(w.tasks), "cpu-ns/item")
 		})
 	}
 }
