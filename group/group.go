@@ -145,17 +145,13 @@ func (g *Group) next() int64 {
 // It records how f ended and always returns nil: the group keeps the
 // errors, so that a panic or runtime.Goexit fails it like an error does.
 func (g *Group) task(f func() error, seq int64) func() error {
-	if seq == 0 {
-		// Without seq the closure fits a smaller allocation class.
-		return func() error {
-			g.run(f, 0)
-			return nil
-		}
+	t, _ := tasks.Get().(*task)
+	if t == nil {
+		t = new(task)
+		t.call = t.run
 	}
-	return func() error {
-		g.run(f, seq)
-		return nil
-	}
+	t.g, t.f, t.seq = g, f, seq
+	return t.call
 }
 
 // run calls f and records how it ended: error, panic or runtime.Goexit. A
