@@ -21,9 +21,8 @@ func reportPerItem(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/item")
 }
 
-// The Go+Wait workloads. Under a limit, a group's goroutine runs the next
-// task when one is waiting, so the CPU and Sleep workloads check that this
-// costs nothing where starting goroutines is not what dominates.
+// The Go+Wait workloads: trivial tasks, where the cost of Go itself shows,
+// and tasks of about 10µs of CPU and of a 1ms sleep, closer to real work.
 var (
 	trivialTasks = goWork{tasks: 1_000_000, f: func() error { return nil }}
 	cpuTasks     = goWork{tasks: 20_000, f: spin}
