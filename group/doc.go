@@ -1,26 +1,44 @@
 // Package group runs related tasks in goroutines, waits for them, and reports
-// their first error: a drop-in for golang.org/x/sync/errgroup that also
-// recovers panics, keeps the cause of a cancellation, joins errors, collects
-// typed results, and maps a function over a slice in parallel.
+// their first error: a drop-in for golang.org/x/sync/errgroup, built on it.
 //
-// Group has errgroup's methods with errgroup's meaning. On top of them:
+// Group has errgroup's methods with errgroup's meaning: every function
+// passed to Go, and every one for which TryGo returns true, is called, also
+// after another failed; Go waits for the limit set with SetLimit; Wait
+// returns the first error, or nil when every function succeeded, and
+// cancels the context from WithContext, which the first error cancels too,
+// with the error as its cause. What differs from errgroup:
 //
-//   - A panic in a task is recovered with its stack into a *PanicError, which
-//     cancels the group's context at once and is re-raised by Wait after every
-//     other task has returned, so that a panic is never lost.
-//   - The context from WithContext is cancelled with the first error as its
-//     cause, so context.Cause(ctx) tells the siblings why they were stopped.
-//   - Once that context is done, Go and TryGo no longer start their function,
-//     and Wait reports context.Cause(ctx) rather than nil for the work that did
-//     not run.
-//   - JoinErrors makes Wait return every error, joined in the order of the Go
-//     calls.
-//   - Under a limit, a goroutine whose short function returned runs the
-//     function of a waiting Go itself, which saves starting a goroutine (see
-//     Group.SetLimit).
+//   - A panic in a function is recovered with its stack into a *PanicError.
+//     It cancels the context at once, with the *PanicError as its cause, and
+//     every call of Wait panics with it once every other function has
+//     returned.
+//   - A function that calls runtime.Goexit (as testing.T.FailNow does) fails
+//     the group with ErrGoexit instead of passing for a success.
+//   - JoinErrors makes Wait return every error, joined in the order of the
+//     Go calls.
 //
-// Results collects one value per task in the order of the Go calls. Map and
-// ForEach apply a function to every element of a slice with a bounded number
-// of goroutines; they claim the elements in small ranges, so the cost per
-// element is a few nanoseconds.
+// # Panics
+//
+// errgroup v0.25 lets a panic in a function crash the program, on purpose
+// (its source cites golang/go#53757, #74275, #74304 and #74306): carried to
+// Wait, a panic is delayed, its stack becomes a value that crash reporters
+// do not see, and if the panic left the program unable to reach Wait, it is
+// never seen at all. This package carries it to Wait all the same, so that
+// the caller can recover it, and answers part of that: the context is
+// cancelled the moment the function panics, so siblings that watch it stop
+// and Wait is reached soon; the *PanicError keeps the stack of the
+// goroutine that panicked and prints it. What it cannot answer: a sibling
+// that ignores the context, or a caller that blocks on something the
+// panicking function was to deliver before it calls Wait, keeps Wait, and
+// so the panic, waiting; the program then hangs where errgroup would have
+// crashed. Functions that block should watch the context.
+//
+// # Results, Map, ForEach and MapAll
+//
+// Results collects one value per function in the order of the Go calls.
+// Map, ForEach and MapAll apply a function to every element of a slice with
+// a bounded number of goroutines; they claim the elements in small ranges,
+// so the cost per element is a few nanoseconds. Map and ForEach stop at the
+// first error and return it; MapAll runs every element and returns each
+// element's value and error.
 package group

@@ -195,52 +195,6 @@ func TestSetLimitWhileActivePanics(t *testing.T) {
 	g.SetLimit(3) // nothing active any more
 }
 
-func TestRemoveLimitWhileActive(t *testing.T) {
-	// Goroutines started under a limit give their slot back to the
-	// semaphore they took it from, so removing the limit cannot hang Wait.
-	var g group.Group
-	g.SetLimit(1)
-	release := make(chan struct{})
-	g.Go(func() error { <-release; return nil })
-	g.SetLimit(-1)
-	g.SetLimit(1)
-	close(release)
-	if err := g.Wait(); err != nil {
-		t.Errorf("Wait() = %v, want nil", err)
-	}
-}
-
-func TestGoAfterErrorDoesNotStart(t *testing.T) {
-	g, ctx := group.WithContext(context.Background())
-	g.Go(func() error { return errA })
-	<-ctx.Done()
-	var ran atomic.Bool
-	g.Go(func() error { ran.Store(true); return nil })
-	if !g.TryGo(func() error { ran.Store(true); return nil }) {
-		t.Error("TryGo() on a done group = false, want true (accepted, not started)")
-	}
-	if err := g.Wait(); err != errA {
-		t.Errorf("Wait() = %v, want %v", err, errA)
-	}
-	if ran.Load() {
-		t.Error("f started after the group's context was done")
-	}
-}
-
-func TestGoAfterParentDone(t *testing.T) {
-	parent, cancel := context.WithCancelCause(context.Background())
-	g, _ := group.WithContext(parent)
-	cancel(errCause)
-	var ran atomic.Bool
-	g.Go(func() error { ran.Store(true); return nil })
-	if err := g.Wait(); err != errCause {
-		t.Errorf("Wait() = %v, want %v", err, errCause)
-	}
-	if ran.Load() {
-		t.Error("f started after the parent context was done")
-	}
-}
-
 func TestParentDoneAfterWorkIsNotAnError(t *testing.T) {
 	parent, cancel := context.WithCancelCause(context.Background())
 	g, _ := group.WithContext(parent)
@@ -251,79 +205,6 @@ func TestParentDoneAfterWorkIsNotAnError(t *testing.T) {
 	if err := g.Wait(); err != nil {
 		t.Errorf("Wait() = %v, want nil: every f ran and succeeded", err)
 	}
-}
-
-func TestGoBlockedAtLimitStopsWhenDone(t *testing.T) {
-	conctest.Bubble(t, func(t *testing.T) {
-		parent, cancel := context.WithCancelCause(context.Background())
-		g, ctx := group.WithContext(parent)
-		g.SetLimit(1)
-		g.Go(func() error { <-ctx.Done(); return nil })
-		var ran atomic.Bool
-		returned := goWhenBlocked(g, func() error { ran.Store(true); return nil })
-		endWhileWaiting(t, g, cancel, returned, &ran)
-	})
-}
-
-// TestGoBlockedAtLimitWakesWhileSlotHeld: a Go waiting for the limit
-// returns when the context ends even though the goroutine holding the slot
-// keeps running.
-func TestGoBlockedAtLimitWakesWhileSlotHeld(t *testing.T) {
-	for _, limit := range []int{1, 3} {
-		conctest.Bubble(t, func(t *testing.T) {
-			parent, cancel := context.WithCancelCause(context.Background())
-			g, _ := group.WithContext(parent)
-			g.SetLimit(limit)
-			release := make(chan struct{})
-			for range limit {
-				g.Go(func() error { <-release; return nil })
-			}
-			var ran atomic.Bool
-			returned := make(chan struct{})
-			for range 2 {
-				go func() {
-					g.Go(func() error { ran.Store(true); return nil })
-					returned <- struct{}{}
-				}()
-			}
-			synctest.Wait()
-			cancel(errCause)
-			<-returned
-			<-returned
-			close(release)
-			if err := g.Wait(); err != errCause {
-				t.Errorf("Wait() = %v, want %v", err, errCause)
-			}
-			if ran.Load() {
-				t.Error("f started by a Go that was waiting for the limit when ctx ended")
-			}
-		})
-	}
-}
-
-// TestGoAtLimitAfterDone: on a done group, Go at the limit neither starts
-// f nor waits for the goroutine that holds the slot.
-func TestGoAtLimitAfterDone(t *testing.T) {
-	conctest.Bubble(t, func(t *testing.T) {
-		parent, cancel := context.WithCancelCause(context.Background())
-		g, ctx := group.WithContext(parent)
-		g.SetLimit(1)
-		release := make(chan struct{})
-		g.Go(func() error { <-release; return nil })
-		cancel(errCause)
-		<-ctx.Done()
-		var ran atomic.Bool
-		for range 3 {
-			g.Go(func() error { ran.Store(true); return nil })
-		}
-		close(release)
-		if err := g.Wait(); err != errCause {
-			t.Errorf("Wait() = %v, want %v", err, errCause)
-		}
-		if ran.Load() {
-			t.Error("f started by a Go after ctx ended")
-		}
-	})
 }
 
 func TestPanic(t *testing.T) {
@@ -441,17 +322,6 @@ func TestNilFunctionPanics(t *testing.T) {
 	conctest.Panics(t, "group: ", func() { group.ForEach[int](ctx, []int{1}, 0, nil) })
 }
 
-func TestJoinErrorsSkippedReturnsCause(t *testing.T) {
-	parent, cancel := context.WithCancelCause(context.Background())
-	cancel(errCause)
-	g, _ := group.WithContext(parent)
-	g.JoinErrors()
-	g.Go(func() error { return nil })
-	if err := g.Wait(); err != errCause {
-		t.Errorf("Wait() = %v, want %v", err, errCause)
-	}
-}
-
 func TestJoinErrorsWithContextCancelsOnFirst(t *testing.T) {
 	g, ctx := group.WithContext(context.Background())
 	g.JoinErrors()
@@ -484,50 +354,6 @@ func TestRandomCancel(t *testing.T) {
 			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, conctest.ErrRandomCancel) {
 				t.Fatalf("Wait() = %v, want nil, context.Canceled or %v", err, conctest.ErrRandomCancel)
 			}
-		}
-	})
-}
-
-// TestTryGoAtLimitOnDoneGroup: once the context is done, TryGo accepts and
-// skips f even at the limit, so that a loop retrying TryGo cannot spin.
-func TestTryGoAtLimitOnDoneGroup(t *testing.T) {
-	parent, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	g, _ := group.WithContext(parent)
-	g.SetLimit(1)
-	r, _ := group.WithResults[int](parent)
-	r.SetLimit(1)
-	release := make(chan struct{})
-	g.Go(func() error { <-release; return nil })
-	r.Go(func() (int, error) { <-release; return 0, nil })
-	cancel(errCause)
-	if !g.TryGo(func() error { t.Error("f started on a done group"); return nil }) {
-		t.Error("Group.TryGo at the limit on a done group = false, want true")
-	}
-	if !r.TryGo(func() (int, error) { t.Error("f started on a done group"); return 0, nil }) {
-		t.Error("Results.TryGo at the limit on a done group = false, want true")
-	}
-	close(release)
-	g.Wait()
-	r.Wait()
-}
-
-// TestGoAtLimitStopsWhenDone: a Go waiting for the limit returns as soon as
-// the context is done, not when a running f that ignores it returns.
-func TestGoAtLimitStopsWhenDone(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		parent, cancel := context.WithCancelCause(context.Background())
-		g, _ := group.WithContext(parent)
-		g.SetLimit(1)
-		g.Go(func() error { time.Sleep(10 * time.Second); return nil })
-		time.AfterFunc(time.Second, func() { cancel(errCause) })
-		start := time.Now()
-		g.Go(func() error { t.Error("f started after the context was done"); return nil })
-		if d := time.Since(start); d != time.Second {
-			t.Errorf("Go returned after %v, want 1s, when the context was done", d)
-		}
-		if err := g.Wait(); err != errCause {
-			t.Errorf("Wait() = %v, want %v", err, errCause)
 		}
 	})
 }
