@@ -290,3 +290,20 @@ func ExampleMapAll() {
 	// /b failed: /b: not found
 	// /c = gamma
 }
+
+// The zero Group is ready to use: no limit and no context. Wait returns the
+// first error after every function has returned.
+func ExampleGroup() {
+	var g group.Group
+	var sum atomic.Int64
+	for _, s := range []string{"1", "2", "x", "4"} {
+		g.Go(func() error {
+			n, err := strconv.Atoi(s)
+			sum.Add(int64(n))
+			return err
+		})
+	}
+	err := g.Wait()
+	fmt.Println(sum.Load(), err != nil)
+	// Output: 7 true
+}

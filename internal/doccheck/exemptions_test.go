@@ -27,16 +27,6 @@ var exempt = map[string]string{
 // and the check fails on an entry that has one, so that the list shrinks as
 // examples land. Never add to it to make the check pass.
 var pending = map[string]bool{
-	"group.ForEach":           true,
-	"group.Group":             true,
-	"group.Group.Go":          true,
-	"group.Group.SetLimit":    true,
-	"group.Group.TryGo":       true,
-	"group.Results.Go":        true,
-	"group.Results.SetLimit":  true,
-	"group.Results.TryGo":     true,
-	"group.Results.Wait":      true,
-	"group.WithResults":       true,
 	"pool.Pool.Resize":        true,
 	"pool.Pool.SubmitContext": true,
 	"pool.Pool.TrySubmit":     true,
