@@ -51,7 +51,8 @@ var (
 // at once when one of them would come after ctx's deadline, and returns
 // context.Cause(ctx) when ctx is done first. A Ticker stopped while the Wait
 // sleeps does not end it: its tick was reserved before Stop. All panics if a
-// limiter is nil; with no limiters the result allows every event.
+// limiter is nil, and the Wait of the result panics if ctx is nil; with no
+// limiters the result allows every event.
 func All(limiters ...Limiter) Limiter {
 	a := &allLimiter{}
 	for _, l := range limiters {
@@ -99,8 +100,11 @@ func (a *allLimiter) Allow() bool {
 	return true
 }
 
-// Wait blocks until every limiter allows an event.
+// Wait blocks until every limiter allows an event. It panics if ctx is nil.
 func (a *allLimiter) Wait(ctx context.Context) error {
+	if ctx == nil {
+		panic("ratelimit: nil context")
+	}
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}

@@ -33,30 +33,39 @@ type bucket struct {
 // tokens held at time last. Keyed keeps it apart from the due and owed
 // times, which only waits use, so that an Allow touches less memory.
 type level struct {
-	tokens float64 // negative while waits are pending
+	tokens float64 // in units; negative while waits are pending
 	last   int64
 }
 
 // A reservation records what bucket.reserve took, for unreserve.
 type reservation struct {
-	n        float64 // tokens taken
+	n        float64 // units taken
 	due      int64   // when they are the waiter's
 	prevDue  int64   // the bucket's due and owed before this reservation
 	prevOwed int64
 }
 
+// nano is the number of a bucket's units in one token. A bucket counts in
+// units of a billionth of a token, so that a rate of r tokens per second
+// adds r units per nanosecond, and the refill over dt nanoseconds is one
+// product, r*dt: exact for an integer rate while it stays below 2^53, and
+// so an exact number of tokens whenever the true number is whole. Counting
+// in tokens would take r/1e9 per nanosecond first, which rounds: at 15 per
+// second, 200 ms would refill 2.9999999999999996 tokens.
+const nano = 1e9
+
 // limits are a bucket's rate and burst, in the units its methods use. The
 // rate is finite.
 type limits struct {
-	perNs float64 // tokens added per nanosecond
-	burst float64
+	perNs float64 // units added per nanosecond: the rate in tokens per second
+	burst float64 // in units
 }
 
 // newLimits returns the limits for rate r and burst.
 func newLimits(r rate.Limit, burst int) limits {
 	return limits{
-		perNs: float64(r) / float64(time.Second),
-		burst: float64(burst),
+		perNs: float64(r),
+		burst: float64(burst) * nano,
 	}
 }
 
@@ -79,9 +88,17 @@ func (b *bucket) tokensAt(now int64, l *limits, owed bool) float64 {
 func (v *level) refilled(now int64, l *limits) float64 {
 	t := v.tokens
 	if now > v.last {
-		t += l.perNs * float64(now-v.last)
+		t += refill(l.perNs, now-v.last)
 	}
 	return t
+}
+
+// refill returns the tokens a rate of perNs adds in dt nanoseconds. The
+// conversion keeps the compiler from fusing the product with the sum that
+// follows (as it may on arm64), so that Decision.RetryAfter, computed with
+// refill, agrees with Allow to the nanosecond.
+func refill(perNs float64, dt int64) float64 {
+	return float64(perNs * float64(dt))
 }
 
 // allow takes n tokens at now if the level holds them, at most burst as for

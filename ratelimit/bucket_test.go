@@ -47,8 +47,8 @@ func TestBucketClockNeverBackwards(t *testing.T) {
 	l := newLimits(1000, 1000)
 	b.allow(100*ms, 0, &l)
 	b.allow(50*ms, 0, &l)
-	if got := b.tokensAt(100*ms, &l, false); got != 100 {
-		t.Errorf("tokensAt(100ms) = %v, want 100", got)
+	if got := b.tokensAt(100*ms, &l, false); got != 100*nano {
+		t.Errorf("tokensAt(100ms) = %v, want 100", got/nano)
 	}
 
 	// The same calls on rate.Limiter, for comparison.

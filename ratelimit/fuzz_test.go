@@ -96,3 +96,49 @@ func FuzzKeyedMatchesTokenBuckets(f *testing.F) {
 		})
 	})
 }
+
+// FuzzTake drives Take on a Keyed and on one TokenBucket per key with
+// requests and pauses decoded from the input, and checks that both decide
+// alike and that a refused Take's RetryAfter is exact: one nanosecond
+// earlier Take is refused, at RetryAfter it succeeds.
+func FuzzTake(f *testing.F) {
+	f.Add(uint32(16), uint8(3), []byte{0, 1, 2, 3, 4, 5, 200, 9, 9, 9})
+	f.Add(uint32(48), uint8(1), []byte{1, 1, 1, 7, 1})
+	f.Add(uint32(1), uint8(20), []byte{60, 61, 62, 255})
+	f.Fuzz(func(t *testing.T, r16 uint32, burst uint8, ops []byte) {
+		if burst == 0 {
+			return
+		}
+		r := rate.Limit(r16) / 16 // sixteenths, to reach rates that do not divide 1e9
+		synctest.Test(t, func(t *testing.T) {
+			k := NewKeyed[int](r, int(burst))
+			ref := [4]*TokenBucket{}
+			for i := range ref {
+				ref[i] = NewTokenBucket(r, int(burst))
+			}
+			for _, op := range ops {
+				key, n := int(op%4), int(op/4)%(int(burst)+2)
+				if op >= 240 {
+					time.Sleep(time.Duration(op-239) * 7 * time.Millisecond)
+					continue
+				}
+				got, want := k.Take(key, n), ref[key].Take(n)
+				if got != want {
+					t.Fatalf("Keyed.Take(%d, %d) = %+v, TokenBucket.Take = %+v", key, n, got, want)
+				}
+				if got.Allowed || got.RetryAfter < 0 {
+					continue
+				}
+				time.Sleep(got.RetryAfter - 1)
+				if d := ref[key].Take(n); d.Allowed {
+					t.Fatalf("Take(%d) allowed 1ns before RetryAfter %v", n, got.RetryAfter)
+				}
+				time.Sleep(time.Nanosecond)
+				if d := k.Take(key, n); !d.Allowed {
+					t.Fatalf("Keyed.Take(%d, %d) refused at RetryAfter %v: %+v", key, n, got.RetryAfter, d)
+				}
+				ref[key].Take(n)
+			}
+		})
+	})
+}

@@ -25,12 +25,17 @@ const keyedShards = 32
 // whose D lies more than CatchUp back, lets exactly burst Waits pass at
 // once.
 //
-// Memory. A key's bucket is forgotten once it has refilled to burst and can
-// no longer be owed more: it then gives the same answers a new bucket
-// would, so forgetting it changes nothing. Forgetting is lazy and
-// amortized: a shard sweeps out its full buckets whenever it has doubled in
-// size since its last sweep, so it holds at most about twice the keys used
-// within the last burst/r + CatchUp. Nothing runs in the background.
+// Memory. A key's bucket may be forgotten once it has refilled to burst
+// and can no longer be owed more: it then gives the same answers a new
+// bucket would, so forgetting it changes nothing. Forgetting is lazy: such a
+// bucket is kept for a second after its key's last event, as a client that
+// comes back finds its bucket faster than a new one is stored, and a shard
+// sweeps out the buckets it may forget only when its table is full. It
+// grows the table only if more than half of it is still in use after the
+// sweep, and shrinks it when less than a sixteenth is, so that sweeping
+// costs O(1) per key added and a shard holds at most about three times the
+// keys used within the last second, or within burst/r + CatchUp if that is
+// longer. Nothing runs in the background.
 //
 // With SetMaxKeys(n), Len never exceeds n. A key that arrives when its
 // shard is full takes the place of a full bucket if one is found among a
@@ -45,6 +50,7 @@ const keyedShards = 32
 type Keyed[K comparable] struct {
 	_     noCopy
 	limit rate.Limit
+	burst int
 	lim   limits
 	base  time.Time
 	seed  maphash.Seed
@@ -65,15 +71,14 @@ type Keyed[K comparable] struct {
 // burst < 1.
 func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 	checkLimit(r, burst)
+	burst = max(burst, 1)
 	k := &Keyed[K]{
 		limit:  r,
-		lim:    newLimits(r, max(burst, 1)),
+		burst:  burst,
+		lim:    newLimits(r, burst),
 		base:   time.Now(),
 		seed:   maphash.MakeSeed(),
 		shards: make([]keyedShard[K], keyedShards),
-	}
-	for i := range k.shards {
-		k.shards[i].sweepAt = minSweep
 	}
 	k.active = keyedShards
 	return k
@@ -103,7 +108,7 @@ func (k *Keyed[K]) Allow(key K) bool {
 	if !ok {
 		i = s.add(k, h, key, now)
 	}
-	ok = s.t.slots[i].allow(now, 1, &k.lim)
+	ok = s.t.slots[i].allow(now, nano, &k.lim)
 	s.mu.Unlock()
 	return ok
 }
@@ -113,8 +118,12 @@ func (k *Keyed[K]) Allow(key K) bool {
 // (the token is given back unless a later Wait for key counts on it), and
 // an immediate error for which errors.Is(err, context.DeadlineExceeded)
 // holds when the token would come after ctx's deadline, or
-// errors.Is(err, ErrNeverAllowed) when it would never come.
+// errors.Is(err, ErrNeverAllowed) when it would never come. Wait panics if
+// ctx is nil.
 func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
+	if ctx == nil {
+		panic("ratelimit: nil context")
+	}
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
@@ -129,7 +138,7 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	now := k.now()
 	i := s.get(k, h, key, now)
 	b := s.t.bucket(i)
-	delay, r, err := b.reserve(now, 1, &k.lim, maxWait(ctx))
+	delay, r, err := b.reserve(now, nano, &k.lim, maxWait(ctx))
 	s.t.setBucket(i, b)
 	s.mu.Unlock()
 	if err != nil || delay <= 0 {
@@ -150,6 +159,60 @@ func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
 	return nil
 }
 
+// Take decides on n events for key now, as TokenBucket.Take does for a
+// bucket of its own: it takes all n tokens of key's bucket if it holds them,
+// and otherwise takes none, and reports what a server needs to answer the
+// request and to set rate-limit headers. Take(key, 0) takes nothing and
+// reports the state of key's bucket (Allowed is true), without storing a
+// bucket for a key that has none; nor does a refused Take store one. With
+// rate.Inf every Take is allowed and reports Remaining = Burst and zero
+// times. Take panics if n < 0. See Decision for the fields.
+func (k *Keyed[K]) Take(key K, n int) Decision {
+	if n < 0 {
+		panic("ratelimit: n < 0")
+	}
+	if k.limit >= rate.Inf {
+		return Decision{Allowed: true, Limit: k.limit, Burst: k.burst, Remaining: k.burst}
+	}
+	if k.shards == nil {
+		var none level
+		return none.take(0, n, &limits{})
+	}
+	h := maphash.Comparable(k.seed, key)
+	s := k.lock(h)
+	now := k.now()
+	var d Decision
+	if i, ok := s.t.find(h, key); ok {
+		d = s.t.slots[i].take(now, n, &k.lim)
+	} else if n == 0 || n > k.burst {
+		// A new bucket is full: a peek or a refusal leaves it so, and a
+		// full bucket is one Keyed need not store.
+		fresh := level{tokens: k.lim.burst, last: now}
+		d = fresh.take(now, n, &k.lim)
+	} else {
+		d = s.t.slots[s.add(k, h, key, now)].take(now, n, &k.lim)
+	}
+	s.mu.Unlock()
+	d.Limit, d.Burst = k.limit, k.burst
+	return d
+}
+
+// Reset forgets key's bucket: the next event for key meets a full one, as
+// for a new key. Waits for key already sleeping are not woken and keep the
+// tokens they reserved; should one of them be cancelled, it gives its tokens
+// to the new bucket, which never holds more than burst.
+func (k *Keyed[K]) Reset(key K) {
+	if k.limit >= rate.Inf || k.shards == nil {
+		return
+	}
+	h := maphash.Comparable(k.seed, key)
+	s := k.lock(h)
+	if i, ok := s.t.find(h, key); ok {
+		s.t.remove(i)
+	}
+	s.mu.Unlock()
+}
+
 // SetMaxKeys bounds the number of keys held to n, evicting keys at once if
 // there are more, full buckets first. Each shard may then hold its share of
 // n; below 64 keys per shard, fewer shards are used. n <= 0 removes the
@@ -165,7 +228,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	now := int64(time.Since(k.base))
 	active := len(k.shards)
 	if n > 0 {
-		active = min(active, max(n/minSweep, 1))
+		active = min(active, max(n/minShardKeys, 1))
 	}
 	if int(atomic.LoadInt32(&k.active)) != active {
 		k.reshard(active)
@@ -185,7 +248,8 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 	}
 }
 
-// Len returns the number of keys held.
+// Len returns the number of keys held, counting the full buckets that
+// Keyed could forget but has not yet.
 func (k *Keyed[K]) Len() int {
 	n := 0
 	for i := range k.shards {
@@ -239,18 +303,3 @@ func (k *Keyed[K]) reshard(active int) {
 		}
 	}
 }
-
-// shardOf returns the shard, of n, for a key with hash h. It uses the high
-// 24 bits of h, leaving the low ones to choose a slot within the shard, and
-// scales them to [0, n) with a multiplication, as a division by a number
-// not known at compile time costs several times more.
-func shardOf(h uint64, n int64) uint64 {
-	return (h >> 40) * uint64(n) >> 24
-}
-
-// noCopy lets go vet report copies of a struct that holds one, as it does
-// for a struct that holds a mutex.
-type noCopy struct{}
-
-func (*noCopy) Lock()   {}
-func (*noCopy) Unlock() {}

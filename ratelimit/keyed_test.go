@@ -76,7 +76,7 @@ func TestKeyedKeepsOwedTokens(t *testing.T) {
 		k.Wait(ctx, 0)
 		k.Wait(ctx, 0) // sleeps 1ms
 		time.Sleep(3 * time.Millisecond)
-		for i := 1; i < 4*minSweep*keyedShards; i++ { // sweeps every shard
+		for i := 1; i < 4*minShardKeys*keyedShards; i++ { // sweeps every shard
 			k.Allow(i)
 		}
 		start := time.Now()

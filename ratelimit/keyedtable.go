@@ -71,14 +71,55 @@ func (t *keyedTable[K]) setBucket(i uint64, b bucket) {
 	t.rest[i].due, t.rest[i].owed = b.due, b.owed
 }
 
+// hasRoom reports whether t can take one more slot without growing: it is
+// at most three quarters full after the add.
+func (t *keyedTable[K]) hasRoom() bool {
+	return (t.n+1)*4 <= len(t.tags)*3
+}
+
 // add inserts key, which must not be in t, with bucket b and returns its
-// slot, valid until the next add or remove.
+// slot, valid until the next add or remove. It grows t if t has no room.
 func (t *keyedTable[K]) add(h uint64, key K, b bucket) uint64 {
-	if (t.n+1)*4 > len(t.tags)*3 {
+	if !t.hasRoom() {
 		t.resize(max(minTable, 2*len(t.tags)))
 	}
 	t.n++
 	return t.put(h, key, b)
+}
+
+// reuseProbes is how many slots of a key's probe run add looks at for a
+// bucket it may forget and put the key in its place.
+const reuseProbes = 4
+
+// reusable returns a slot among the first reuseProbes of the probe run from
+// the home of hash h, before any empty slot, whose bucket forget reports
+// may be forgotten: a key with hash h can take its place, as its lookups
+// pass that slot before they reach an empty one, and the lookups of other
+// keys are unchanged, as the slot stays in use.
+func (t *keyedTable[K]) reusable(h uint64, forget func(bucket) bool) (uint64, bool) {
+	if len(t.tags) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.tags) - 1)
+	i := h & mask
+	for range reuseProbes {
+		if t.tags[i] == 0 {
+			break
+		}
+		if forget(t.bucket(i)) {
+			return i, true
+		}
+		i = (i + 1) & mask
+	}
+	return 0, false
+}
+
+// replace stores key, whose hash is h, with bucket b in slot i, which is in
+// use, forgetting the key there.
+func (t *keyedTable[K]) replace(i uint64, h uint64, key K, b bucket) {
+	t.tags[i] = tagOf(h)
+	t.slots[i] = keyedSlot[K]{key: key, level: b.level}
+	t.rest[i] = keyedRest{h: h, due: b.due, owed: b.owed}
 }
 
 // put stores a slot in the first free place of its probe sequence.
@@ -129,24 +170,43 @@ func (t *keyedTable[K]) remove(i uint64) {
 	}
 }
 
-// sweep removes every slot for which drop reports true, and shrinks the
-// table when it has become mostly empty.
+// sweep removes every slot for which drop reports true, in place: it
+// empties those slots, then moves each slot left in a probe run that lost
+// one back toward its home. A sweep often empties most of a table, and one
+// pass over it costs less than a backward shift for each removal.
 func (t *keyedTable[K]) sweep(drop func(bucket) bool) {
-	kept := 0
+	if t.n == 0 {
+		return
+	}
+	// Start after a slot that was empty before the sweep: no probe run
+	// crosses it, so every run is handled from its start.
+	mask := uint64(len(t.tags) - 1)
+	start := uint64(0)
+	for t.tags[start] != 0 {
+		start++
+	}
+	dropped := false
 	for i, tag := range t.tags {
-		if tag != 0 && !drop(t.bucket(uint64(i))) {
-			kept++
-		} else {
-			t.tags[i] = 0
+		if tag != 0 && drop(t.bucket(uint64(i))) {
+			t.tags[i], t.slots[i], t.rest[i] = 0, keyedSlot[K]{}, keyedRest{}
+			t.n--
+			dropped = true
 		}
 	}
-	t.n = kept
-	// Rebuild, as emptying slots in place breaks probe runs.
-	size := minTable
-	for size*3 < kept*4*2 {
-		size *= 2
+	if !dropped {
+		return
 	}
-	t.resize(size)
+	for j := range mask + 1 {
+		i := (start + 1 + j) & mask
+		if t.tags[i] == 0 || t.rest[i].h&mask == i {
+			continue
+		}
+		// Take the slot out and put it back: it lands at the first free
+		// place from its home, which lies at or before i.
+		slot, rest := t.slots[i], t.rest[i]
+		t.tags[i], t.slots[i], t.rest[i] = 0, keyedSlot[K]{}, keyedRest{}
+		t.put(rest.h, slot.key, bucket{level: slot.level, due: rest.due, owed: rest.owed})
+	}
 }
 
 // sample calls f on up to n slots in use, starting at a random one, and

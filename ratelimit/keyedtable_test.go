@@ -1,32 +1,60 @@
 package ratelimit
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
 
 // TestKeyedTableRandom checks the table against a map under random adds,
-// removes and sweeps.
+// replacements, removes and sweeps.
 func TestKeyedTableRandom(t *testing.T) {
 	var tb keyedTable[int]
 	ref := map[int]bool{}
 	rng := rand.New(rand.NewPCG(1, 1))
-	for i := range 200000 {
-		key := rng.IntN(3000)
+	hash := func(key int) uint64 {
 		h := uint64(key) * 0x9E3779B97F4A7C15
 		if key%8 == 0 {
 			h &= 0xff // collisions
 		}
-		switch op := rng.IntN(10); {
-		case op < 6:
+		return h
+	}
+	check := func(when string) {
+		t.Helper()
+		for key := range 3000 {
+			i, ok := tb.find(hash(key), key)
+			if ok != ref[key] {
+				t.Fatalf("%s: find(%d) = %v, want %v", when, key, ok, ref[key])
+			}
+			if b := tb.bucket(i); ok && b != keyBucket(key) {
+				t.Fatalf("%s: find(%d): bucket %+v, want %+v", when, key, b, keyBucket(key))
+			}
+		}
+	}
+	for i := range 200000 {
+		key := rng.IntN(3000)
+		h := hash(key)
+		switch op := rng.IntN(20); {
+		case op < 12:
 			if _, ok := tb.find(h, key); ok != ref[key] {
 				t.Fatalf("%d: find(%d) mismatch", i, key)
 			}
-			if !ref[key] {
-				tb.add(h, key, keyBucket(key))
-				ref[key] = true
+			if ref[key] {
+				break
 			}
-		case op < 9:
+			ref[key] = true
+			if op%2 == 0 {
+				tb.add(h, key, keyBucket(key))
+				break
+			}
+			j, ok := tb.reusable(h, func(b bucket) bool { return int(b.tokens)%3 == 0 })
+			if !ok {
+				tb.add(h, key, keyBucket(key))
+				break
+			}
+			delete(ref, tb.slots[j].key)
+			tb.replace(j, h, key, keyBucket(key))
+		case op < 18:
 			tb.sample(1, func(j uint64, b bucket) bool {
 				k := tb.slots[j].key
 				tb.remove(j)
@@ -34,33 +62,23 @@ func TestKeyedTableRandom(t *testing.T) {
 				return false
 			})
 		default:
-			if rng.IntN(100) == 0 {
+			if rng.IntN(20) == 0 {
+				m := 2 + rng.IntN(4)
 				tb.sweep(func(b bucket) bool {
-					if int(b.tokens)%2 == 0 {
+					if int(b.tokens)%m == 0 {
 						delete(ref, int(b.tokens))
 						return true
 					}
 					return false
 				})
+				check(fmt.Sprintf("%d: after a sweep", i))
 			}
 		}
 		if tb.n != len(ref) {
 			t.Fatalf("%d: n = %d, want %d", i, tb.n, len(ref))
 		}
 	}
-	for key := range 3000 {
-		h := uint64(key) * 0x9E3779B97F4A7C15
-		if key%8 == 0 {
-			h &= 0xff
-		}
-		i, ok := tb.find(h, key)
-		if ok != ref[key] {
-			t.Fatalf("final find(%d) mismatch", key)
-		}
-		if b := tb.bucket(i); ok && b != keyBucket(key) {
-			t.Fatalf("final find(%d): bucket %+v, want %+v", key, b, keyBucket(key))
-		}
-	}
+	check("at the end")
 }
 
 // keyBucket returns a bucket that tells which key it was added for, in

@@ -68,8 +68,11 @@ func (t *Ticker) Allow() bool {
 // Ticker's clock, about 292 years after NewTicker, is never handed out: Wait
 // then returns at once with an error for which errors.Is(err,
 // ErrNeverAllowed) holds. After Stop, Wait returns ErrStopped at once, and so
-// does every Wait blocked when Stop is called.
+// does every Wait blocked when Stop is called. Wait panics if ctx is nil.
 func (t *Ticker) Wait(ctx context.Context) error {
+	if ctx == nil {
+		panic("ratelimit: nil context")
+	}
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}

@@ -62,7 +62,7 @@ func NewTokenBucket(r rate.Limit, burst int) *TokenBucket {
 		burst: burst,
 		lim:   newLimits(r, burst),
 		base:  time.Now(),
-		b:     bucket{level: level{tokens: float64(burst)}, due: noDue, owed: noDue},
+		b:     bucket{level: level{tokens: float64(burst) * nano}, due: noDue, owed: noDue},
 	}
 }
 
@@ -93,7 +93,29 @@ func (b *TokenBucket) AllowN(n int) bool {
 	if b.limit >= rate.Inf || n == 0 {
 		return true
 	}
-	return b.b.allow(b.now(), float64(n), &b.lim)
+	return b.b.allow(b.now(), float64(n)*nano, &b.lim)
+}
+
+// Take decides on n events now, as AllowN does, and reports what a server
+// needs to answer the request and to set rate-limit headers: it takes all n
+// tokens if the bucket holds them, and otherwise takes none. Tokens that
+// waits have reserved are taken already: while a Wait sleeps, Take sees
+// fewer tokens, down to a debt, and its RetryAfter counts the debt. Take(0)
+// takes nothing and reports the bucket's state (Allowed is true). With
+// rate.Inf every Take is allowed and reports Remaining = Burst and zero
+// times. Take panics if n < 0. See Decision for the fields.
+func (b *TokenBucket) Take(n int) Decision {
+	if n < 0 {
+		panic("ratelimit: n < 0")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limit >= rate.Inf {
+		return Decision{Allowed: true, Limit: b.limit, Burst: b.burst, Remaining: b.burst}
+	}
+	d := b.b.take(b.now(), n, &b.lim)
+	d.Limit, d.Burst = b.limit, b.burst
+	return d
 }
 
 // Wait is shorthand for WaitN(ctx, 1).
@@ -116,8 +138,11 @@ func (b *TokenBucket) Wait(ctx context.Context) error {
 // they would never come (n > burst, a zero rate, or, for a ctx without a
 // deadline, a wait beyond the bucket's clock of about 292 years), it
 // returns at once with an error for which errors.Is(err, ErrNeverAllowed)
-// holds. Either way it takes nothing.
+// holds. Either way it takes nothing. WaitN panics if ctx is nil or n < 0.
 func (b *TokenBucket) WaitN(ctx context.Context, n int) error {
+	if ctx == nil {
+		panic("ratelimit: nil context")
+	}
 	if n < 0 {
 		panic("ratelimit: n < 0")
 	}
@@ -158,13 +183,13 @@ func (b *TokenBucket) reserveN(n int, maxWait time.Duration, owed bool) (time.Du
 	}
 	now := b.now()
 	if !owed {
-		if !b.b.allow(now, float64(n), &b.lim) {
+		if !b.b.allow(now, float64(n)*nano, &b.lim) {
 			return 0, nil, errDeadline
 		}
-		r := reservation{n: float64(n), due: now, prevDue: b.b.due, prevOwed: b.b.owed}
+		r := reservation{n: float64(n) * nano, due: now, prevDue: b.b.due, prevOwed: b.b.owed}
 		return 0, func() { b.unreserve(r) }, nil
 	}
-	delay, r, err := b.b.reserve(now, float64(n), &b.lim, maxWait)
+	delay, r, err := b.b.reserve(now, float64(n)*nano, &b.lim, maxWait)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -216,7 +241,7 @@ func (b *TokenBucket) Tokens() float64 {
 	if b.limit >= rate.Inf {
 		return float64(b.burst)
 	}
-	return b.b.tokensAt(b.now(), &b.lim, false)
+	return b.b.tokensAt(b.now(), &b.lim, false) / nano
 }
 
 // settle records the tokens accrued at the current rate and burst, before
@@ -224,7 +249,7 @@ func (b *TokenBucket) Tokens() float64 {
 func (b *TokenBucket) settle() {
 	now := b.now()
 	if b.limit >= rate.Inf {
-		b.b.set(now, float64(b.burst))
+		b.b.set(now, float64(b.burst)*nano)
 		return
 	}
 	b.b.set(now, b.b.tokensAt(now, &b.lim, true))
