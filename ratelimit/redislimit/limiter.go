@@ -18,6 +18,10 @@ import (
 // DefaultPrefix is what a Limiter puts before each key to name its Redis key.
 const DefaultPrefix = "redislimit:"
 
+// never is a Decision's RetryAfter for tokens that never come, as in
+// package ratelimit.
+const never = time.Duration(-1)
+
 // DefaultCooldown is how long a Limiter leaves Redis alone after a network
 // error or timeout, by default.
 const DefaultCooldown = 500 * time.Millisecond
@@ -78,7 +82,7 @@ func New(c redis.Scripter, r rate.Limit, burst int) *Limiter {
 		c:        c,
 		limit:    r,
 		burst:    burst,
-		interval: strconv.FormatFloat(1e6/float64(r), 'g', -1, 64),
+		interval: strconv.FormatFloat(1e6/float64(r), 'f', -1, 64),
 		base:     time.Now(),
 	}
 	l.cfg.Store(&config{prefix: DefaultPrefix, cooldown: int64(DefaultCooldown)})
@@ -157,7 +161,7 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 		cfg.cache.forget(rkey)
 	}
 	if cfg.local != nil {
-		localReset(cfg.local, key)
+		cfg.local.Reset(key)
 	}
 	if l.limit == rate.Inf {
 		return nil
@@ -211,13 +215,13 @@ func (l *Limiter) failTake(cfg *config, key string, n int, err error) (ratelimit
 		if !d.Allowed {
 			d.RetryAfter = max(roundUpMicro(l.br.retryAt()-l.now()), time.Microsecond)
 			if n > l.burst {
-				d.RetryAfter = -time.Microsecond
+				d.RetryAfter = never
 			}
 			d.ResetAfter = d.RetryAfter
 		}
 		return d, nil
 	}
-	return localTake(cfg.local, key, n), nil
+	return cfg.local.Take(key, n), nil
 }
 
 // decision turns the script's reply into a Decision.
@@ -229,7 +233,11 @@ func (l *Limiter) decision(r reply) ratelimit.Decision {
 		Remaining:  int(r.remaining),
 		ResetAfter: time.Duration(r.full) * time.Microsecond,
 	}
-	if !r.allowed {
+	switch {
+	case r.allowed:
+	case r.wait < 0:
+		d.RetryAfter = never
+	default:
 		d.RetryAfter = time.Duration(r.wait) * time.Microsecond
 	}
 	return d

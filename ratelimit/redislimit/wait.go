@@ -103,7 +103,7 @@ func (l *Limiter) failWait(ctx context.Context, cfg *config, key string, n int, 
 // smaller ones.
 func waitLocal(ctx context.Context, k *ratelimit.Keyed[string], key string, n int) error {
 	for {
-		d := localTake(k, key, n)
+		d := k.Take(key, n)
 		switch {
 		case d.Allowed:
 			return nil
