@@ -3,14 +3,19 @@ package redislimit
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/gopatterns/concurrency/ratelimit"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
 )
 
@@ -281,4 +286,31 @@ func TestPanics(t *testing.T) {
 		t.Errorf("%d calls reached the server, want 0", calls)
 	}
 	_ = rate.Inf
+}
+
+func TestIsOutage(t *testing.T) {
+	c := redis.NewClient(&redis.Options{Addr: deadAddr(t), MaxRetries: -1, DialerRetries: 1})
+	defer c.Close()
+	dial := c.Ping(context.Background()).Err()
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{dial, true},
+		{refused, true},
+		{io.EOF, true},
+		{io.ErrUnexpectedEOF, true},
+		{os.ErrDeadlineExceeded, true},
+		{fmt.Errorf("dial: %w", context.DeadlineExceeded), true},
+		{redis.ErrPoolTimeout, true},
+		{syscall.ECONNRESET, true},
+		{serverError("WRONGTYPE Operation against a key holding the wrong kind of value"), false},
+		{serverError("NOSCRIPT No matching script"), false},
+		{redis.ErrClosed, false},
+		{errReply, false},
+	} {
+		if got := isOutage(tc.err); got != tc.want {
+			t.Errorf("isOutage(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
 }

@@ -62,7 +62,7 @@ func TestTakeDecisions(t *testing.T) {
 		{0, 2, dec(true, 0, 0, 300*ms)},
 		{0, 1, dec(false, 0, 100*ms, 300*ms)},
 		{0, 4, dec(false, 0, -1, 300*ms)}, // more than the burst: never
-		{0, 0, dec(true, 0, 0, 300*ms)},                  // a peek takes nothing
+		{0, 0, dec(true, 0, 0, 300*ms)},   // a peek takes nothing
 		{150 * ms, 0, dec(true, 1, 0, 150*ms)},
 		{0, 2, dec(false, 1, 50*ms, 150*ms)},
 		{0, 1, dec(true, 0, 0, 250*ms)},
