@@ -1,0 +1,35 @@
+// Package httplimit limits the rate of HTTP requests per client, answering
+// 429 Too Many Requests with Retry-After and rate-limit headers.
+//
+// A Limiter wraps an http.Handler. For each request it finds a key (by
+// default the client's IP address, see ClientKey; behind reverse proxies see
+// ProxyKey), takes the request's cost from a Store under that key, and
+// either serves the request or refuses it:
+//
+//	perClient := ratelimit.NewKeyed[string](10, 20) // 10/s, bursts of 20
+//	perClient.SetMaxKeys(100_000)
+//	limiter := &httplimit.Limiter{Store: httplimit.Keyed(perClient)}
+//	http.ListenAndServe(":8080", limiter.Wrap(mux))
+//
+// A Store is anything that takes tokens per key and reports a
+// ratelimit.Decision: a ratelimit.Keyed in this process through Keyed, or a
+// limit shared by many processes such as redislimit's.
+//
+// # Headers
+//
+// Every request the Store decides on, allowed or refused, gets the
+// RateLimit-Policy and RateLimit fields of the IETF httpapi working group's
+// draft "RateLimit header fields for HTTP",
+// draft-ietf-httpapi-ratelimit-headers-11 (May 2026); a refused one also
+// gets Retry-After. SetHeaders says how a token bucket maps onto them. The
+// draft has changed its fields between versions (up to -06 it defined
+// RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset), so clients
+// written against another version may read them differently.
+//
+// The older X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset
+// fields are not sent. They were never specified, and services disagree on
+// what they mean: X-RateLimit-Reset is a Unix time at some and a number of
+// seconds at others, and a client that guesses wrong waits decades or not
+// at all. A server whose clients expect them adds them with the Limiter's
+// Headers field, where it states which meaning it uses (see the example).
+package httplimit
