@@ -1,4 +1,4 @@
-# Targets: test, examples, bench, lint, cover, fuzz. Every tool is pinned and
+# Targets: test, examples, bench, bench-peers, lint, cover, fuzz. Every tool is pinned and
 # fetched through the Go module proxy, so a machine with only Go can run them.
 
 GO         ?= go
@@ -7,10 +7,12 @@ BENCHPKGS  ?= pool pipeline ratelimit cancel group
 BENCH      ?= .
 BENCHCOUNT ?= 6
 FUZZTIME   ?= 10s
+PEERROUNDS ?= 5
+PEERTIME   ?= 500ms
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all test examples bench lint cover fuzz
+.PHONY: all test examples bench bench-peers lint cover fuzz
 
 all: lint test examples
 
@@ -26,6 +28,7 @@ test:
 	else \
 		echo "skipping the 32-bit pass: it needs a linux/amd64 host"; \
 	fi
+	cd internal/peerbench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 # Runs every program under examples/, failing on the first that fails.
 examples:
@@ -48,6 +51,15 @@ bench:
 			$(GO) run $(BENCHSTAT) -filter ".name:$$name" -col /impl $$out; \
 		done; \
 	done
+
+# The peer benchmark, a module of its own: each workload on this library and
+# on the packages users pick instead, the implementations interleaved round
+# by round, printed as one Markdown table of medians and ratios to the best
+# peer. About 6 minutes on 2 cores.
+# Narrow it with: make bench-peers PEERROUNDS=3 PEERTIME=200ms PEERARGS='-workloads Pool'
+bench-peers:
+	cd internal/peerbench && $(GO) test -run '^TestTable$$' -timeout 30m -benchtime $(PEERTIME) \
+		-table -rounds $(PEERROUNDS) $(PEERARGS)
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
