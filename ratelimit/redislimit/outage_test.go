@@ -3,7 +3,6 @@ package redislimit
 import (
 	"context"
 	"errors"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -100,37 +99,24 @@ func TestServerDenyCache(t *testing.T) {
 	s := startServer(t)
 	c := redis.NewClient(&redis.Options{Addr: s.addr})
 	defer c.Close()
-	const r, burst = 20, 5
-	l := New(c, r, burst)
+	l := New(c, 20, exactBurst)
 	l.SetDenyCache(1000)
-	var requests, allowed atomic.Int64
-	start := serverTime(t, c)
+	var requests atomic.Int64
 	before := scriptCalls(t, c)
-	stop := time.Now().Add(time.Second)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				requests.Add(1)
-				if ok, err := l.Allow(context.Background(), "flood"); err != nil {
-					t.Errorf("Allow = %v", err)
-					return
-				} else if ok {
-					allowed.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	allowed, left, most := flood(t, l, c, "flood", time.Second, func(int) bool {
+		requests.Add(1)
+		ok, err := l.Allow(context.Background(), "flood")
+		if err != nil {
+			t.Errorf("Allow = %v", err)
+		}
+		return ok
+	})
 	calls := scriptCalls(t, c) - before
-	left := take(t, l, "flood", 0).Remaining
-	end := serverTime(t, c)
-	most := burst + r*end.Sub(start).Seconds()
-	if got := float64(allowed.Load() + int64(left)); got > most+1 || got < most-1.5 {
-		t.Errorf("allowed %d + %d left, want %.1f ± 1", allowed.Load(), left, most)
+	if got := float64(allowed + left); got > most+1 || got < most-1 {
+		t.Errorf("allowed %d + %d left, want %.1f ± 1", allowed, left, most)
 	}
 	if share := float64(calls) / float64(requests.Load()); share > 0.03 {
 		t.Errorf("%d of %d requests reached the server (%.1f%%), want at most 3%%", calls, requests.Load(), 100*share)
 	}
-	t.Logf("%d requests, %d allowed, %d reached the server", requests.Load(), allowed.Load(), calls)
+	t.Logf("%d requests, %d allowed, %d reached the server", requests.Load(), allowed, calls)
 }
