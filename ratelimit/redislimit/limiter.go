@@ -124,7 +124,7 @@ func (l *Limiter) Take(ctx context.Context, key string, n int) (ratelimit.Decisi
 			return l.cached(e, now), nil
 		}
 	}
-	v, err := l.call(ctx, cfg, takeScript, rkey, l.interval, l.burst, n, 0, 0)
+	v, err := l.call(ctx, cfg, takeScript, rkey, l.interval, l.burst, n, 0)
 	if err != nil {
 		return l.failTake(cfg, key, n, err)
 	}

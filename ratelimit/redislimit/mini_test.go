@@ -2,6 +2,7 @@ package redislimit
 
 import (
 	"context"
+	"regexp"
 	"testing"
 	"time"
 
@@ -87,8 +88,8 @@ func TestStoredKey(t *testing.T) {
 	if keys := m.Keys(); len(keys) != 1 || keys[0] != "app:k" {
 		t.Fatalf("keys = %q, want [app:k]", keys)
 	}
-	if v, _ := m.Get("app:k"); v != "1700000000100000 0" {
-		t.Errorf("stored %q, want %q", v, "1700000000100000 0")
+	if v, _ := m.Get("app:k"); v != "1700000000100000" {
+		t.Errorf("stored %q, want %q", v, "1700000000100000")
 	}
 	if ttl := m.TTL("app:k"); ttl != 100*time.Millisecond {
 		t.Errorf("TTL = %v, want 100ms: the time until the bucket is full", ttl)
@@ -157,6 +158,9 @@ func TestThirds(t *testing.T) {
 	}
 	if d := take(t, l, "k", 0); d.ResetAfter != time.Second {
 		t.Errorf("ResetAfter = %v, want 1s", d.ResetAfter)
+	}
+	if v, _ := m.Get("redislimit:k"); !regexp.MustCompile(`^170000000099999\d \d\.\d+`).MatchString(v) {
+		t.Errorf("stored %q, want whole µs and a fraction", v)
 	}
 	m.advance(time.Second)
 	if d := take(t, l, "k", 3); !d.Allowed {

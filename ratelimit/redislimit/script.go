@@ -15,14 +15,16 @@ import (
 // microseconds; the key holds the theoretical arrival time (TAT) of the next
 // token as "<whole µs> <fraction>", so that an emission interval below one
 // microsecond adds up exactly: a float64 alone holds today's time in µs only
-// to a quarter of a microsecond. The bucket holds burst-(TAT-now)/interval
+// to a quarter of a microsecond. A TAT without a fraction, the rule for
+// rates that divide 1e6, is stored as the whole number alone, which one
+// tonumber reads. The bucket holds burst-(TAT-now)/interval
 // tokens; a TAT in the past is a full bucket.
 //
 // KEYS[1] the bucket; ARGV: interval (µs per token), burst, n, the longest
-// wait in µs (0: now or never, -1: no bound), and "1" to reply the new TAT.
-// Reply: allowed (0/1), whole tokens left, µs until n tokens are there (the
-// wait, when allowed; -1 when n > burst), µs until the bucket is full, and
-// with ARGV[5] the stored TAT. A token count within 1e-9 of an integer counts
+// wait in µs (0: now or never, -1: no bound). Reply: allowed (0/1), whole
+// tokens left, µs until n tokens are there (the wait, when allowed; -1 when
+// n > burst), µs until the bucket is full, and, for a wait (ARGV[4] not 0)
+// that is allowed, the new TAT as "<whole µs> <fraction>". A token count within 1e-9 of an integer counts
 // as it, so rounding in the float arithmetic never refuses a token that is due.
 const takeSrc = `
 if redis.replicate_commands then redis.replicate_commands() end
@@ -32,9 +34,12 @@ local iv, burst, n, most = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3
 local hi, lo = now, 0
 local v = redis.call('GET', KEYS[1])
 if v then
-	local sp = string.find(v, ' ', 1, true)
-	if not sp then return redis.error_reply('ERR redislimit: not a bucket: ' .. KEYS[1]) end
-	hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
+	hi = tonumber(v)
+	if not hi then
+		local sp = string.find(v, ' ', 1, true)
+		if not sp then return redis.error_reply('ERR redislimit: not a bucket: ' .. KEYS[1]) end
+		hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
+	end
 	if hi < now then hi, lo = now, 0 end
 end
 local used = (hi - now) + lo
@@ -56,12 +61,12 @@ else
 	local dh = math.floor(d)
 	hi, lo = hi + dh, lo + (d - dh)
 	if lo >= 1 then hi, lo = hi + 1, lo - 1 end
-	v = string.format('%.0f %.17g', hi, lo)
+	if lo == 0 then v = hi else v = string.format('%.0f %.17g', hi, lo) end
 	redis.call('SET', KEYS[1], v, 'PX', math.ceil(after / 1000))
 end
 local left = math.max(0, math.floor(burst - after / iv + 1e-9))
-if ARGV[5] == '1' then
-	return {1, left, math.ceil(wait), math.ceil(after - eps), v}
+if most ~= 0 then
+	return {1, left, math.ceil(wait), math.ceil(after - eps), string.format('%.0f %.17g', hi, lo)}
 end
 return {1, left, math.ceil(wait), math.ceil(after - eps)}
 `
@@ -77,10 +82,13 @@ return {1, left, math.ceil(wait), math.ceil(after - eps)}
 const giveBackSrc = `
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
-local sp = string.find(v, ' ', 1, true)
-if not sp then return 0 end
-local hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
-sp = string.find(ARGV[3], ' ', 1, true)
+local hi, lo = tonumber(v), 0
+if not hi then
+	local sp = string.find(v, ' ', 1, true)
+	if not sp then return 0 end
+	hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
+end
+local sp = string.find(ARGV[3], ' ', 1, true)
 local rhi, rlo = tonumber(string.sub(ARGV[3], 1, sp - 1)), tonumber(string.sub(ARGV[3], sp + 1))
 local back = tonumber(ARGV[2]) * tonumber(ARGV[1]) - ((hi - rhi) + (lo - rlo))
 if (hi - rhi) + (lo - rlo) < 0 or back <= 0 then return 0 end

@@ -55,7 +55,7 @@ func (l *Limiter) WaitN(ctx context.Context, key string, n int) error {
 	}
 	cfg := l.cfg.Load()
 	rkey := cfg.prefix + key
-	v, err := l.call(ctx, cfg, takeScript, rkey, l.interval, l.burst, n, most, 1)
+	v, err := l.call(ctx, cfg, takeScript, rkey, l.interval, l.burst, n, most)
 	if err != nil {
 		return l.failWait(ctx, cfg, key, n, err)
 	}
