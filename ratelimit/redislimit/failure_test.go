@@ -182,6 +182,23 @@ func TestFailedProbe(t *testing.T) {
 	})
 }
 
+// TestNoCooldown: with SetCooldown(0) every call tries Redis.
+func TestNoCooldown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: down}
+		l := New(f, 10, 4)
+		l.SetCooldown(0)
+		for range 3 {
+			if _, err := l.Take(context.Background(), "k", 1); !errors.Is(err, ErrUnavailable) || errors.Is(err, errCooldown) {
+				t.Errorf("Take = %v, want the network error", err)
+			}
+		}
+		if calls, _ := f.counts(); calls != 3 {
+			t.Errorf("%d calls reached the server, want 3", calls)
+		}
+	})
+}
+
 // TestNotOutages: errors that Redis answered, and the caller's context
 // ending, neither start a cooldown nor go to the failure policy.
 func TestNotOutages(t *testing.T) {

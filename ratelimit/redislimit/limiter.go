@@ -191,7 +191,7 @@ func (l *Limiter) call(ctx context.Context, cfg *config, s script, key string, a
 		l.br.done(probe, false, false, 0, 0)
 		return nil, context.Cause(ctx)
 	case isOutage(err):
-		l.br.done(probe, false, true, l.now(), cfg.cooldown)
+		l.br.done(probe, false, cfg.cooldown > 0, l.now(), cfg.cooldown)
 		return nil, &unavailableError{err}
 	default:
 		l.br.done(probe, true, false, 0, 0)
