@@ -16,8 +16,9 @@ import (
 // token as "<whole µs> <fraction>", so that an emission interval below one
 // microsecond adds up exactly: a float64 alone holds today's time in µs only
 // to a quarter of a microsecond. A TAT without a fraction, the rule for
-// rates that divide 1e6, is stored as the whole number alone, which one
-// tonumber reads. The bucket holds burst-(TAT-now)/interval
+// rates that divide 1e6, is stored as the whole number alone (16 digits
+// until the year 2286), which one tonumber reads; the length tells the two
+// forms apart without a search. The bucket holds burst-(TAT-now)/interval
 // tokens; a TAT in the past is a full bucket.
 //
 // KEYS[1] the bucket; ARGV: interval (µs per token), burst, n, the longest
@@ -34,12 +35,13 @@ local iv, burst, n, most = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3
 local hi, lo = now, 0
 local v = redis.call('GET', KEYS[1])
 if v then
-	hi = tonumber(v)
-	if not hi then
-		local sp = string.find(v, ' ', 1, true)
-		if not sp then return redis.error_reply('ERR redislimit: not a bucket: ' .. KEYS[1]) end
+	local sp = #v > 17 and string.find(v, ' ', 2, true)
+	if sp then
 		hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
+	else
+		hi = tonumber(v)
 	end
+	if not (hi and lo) then return redis.error_reply('ERR redislimit: not a bucket: ' .. KEYS[1]) end
 	if hi < now then hi, lo = now, 0 end
 end
 local used = (hi - now) + lo
