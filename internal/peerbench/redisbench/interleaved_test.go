@@ -31,7 +31,7 @@ func interleave(b *testing.B, r int) {
 	ims := impls(c, r)
 	type acc struct {
 		lat    []time.Duration
-		server float64 // µs, summed over chunks
+		server []float64 // µs per call, one per chunk
 		calls  int
 		ks     []string
 	}
@@ -56,19 +56,28 @@ func interleave(b *testing.B, r int) {
 				a.lat = append(a.lat, time.Since(start))
 				a.calls++
 			}
-			a.server += serverMicros(b, c) * float64(n)
+			a.server = append(a.server, serverMicros(b, c))
 		}
 	}
 	b.StopTimer()
-	var p50, server [2]float64
+	var p50 [2]float64
 	for i, a := range accs {
 		slices.Sort(a.lat)
 		p50[i] = float64(a.lat[len(a.lat)/2].Nanoseconds())
-		server[i] = a.server / float64(a.calls)
 		b.ReportMetric(p50[i], ims[i].name+"-p50-ns")
 		b.ReportMetric(float64(a.lat[len(a.lat)*99/100].Nanoseconds()), ims[i].name+"-p99-ns")
-		b.ReportMetric(server[i], ims[i].name+"-server-µs/call")
+		b.ReportMetric(median(slices.Clone(a.server)), ims[i].name+"-server-µs/call")
+	}
+	ratios := make([]float64, len(accs[0].server))
+	for j := range ratios {
+		ratios[j] = accs[1].server[j] / accs[0].server[j]
 	}
 	b.ReportMetric(p50[1]/p50[0], "p50-ratio")
-	b.ReportMetric(server[1]/server[0], "server-ratio")
+	b.ReportMetric(median(ratios), "server-ratio")
+}
+
+// median returns the median of xs, which it sorts.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
