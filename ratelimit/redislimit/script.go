@@ -12,21 +12,24 @@ import (
 )
 
 // takeSrc is GCRA over one key, on the server's clock. Times are
-// microseconds; the key holds the theoretical arrival time (TAT) of the next
-// token as "<whole µs> <fraction>", so that an emission interval below one
-// microsecond adds up exactly: a float64 alone holds today's time in µs only
-// to a quarter of a microsecond. A TAT without a fraction, the rule for
-// rates that divide 1e6, is stored as the whole number alone (16 digits
-// until the year 2286), which one tonumber reads; the length tells the two
-// forms apart without a search. The bucket holds burst-(TAT-now)/interval
-// tokens; a TAT in the past is a full bucket.
+// microseconds. The key holds the theoretical arrival time (TAT) of the next
+// token as whole microseconds and a fraction, "<µs> <fraction × 2^53>", so
+// that an emission interval below one microsecond adds up exactly: a
+// float64 alone holds today's time in µs only to a quarter of a
+// microsecond. Both parts are written as integers, which formats faster
+// than a float; a TAT without a fraction, the rule for rates that divide
+// 1e6, is the whole microseconds alone (16 digits until the year 2286),
+// which one tonumber reads, and the length tells the two forms apart. The
+// bucket holds burst-(TAT-now)/interval tokens; a TAT in the past is a full
+// bucket.
 //
 // KEYS[1] the bucket; ARGV: interval (µs per token), burst, n, the longest
 // wait in µs (0: now or never, -1: no bound). Reply: allowed (0/1), whole
 // tokens left, µs until n tokens are there (the wait, when allowed; -1 when
 // n > burst), µs until the bucket is full, and, for a wait (ARGV[4] not 0)
-// that is allowed, the new TAT as "<whole µs> <fraction>". A token count within 1e-9 of an integer counts
-// as it, so rounding in the float arithmetic never refuses a token that is due.
+// that is allowed, the new TAT in the two-part form. A token count within
+// 1e-9 of an integer counts as it, so rounding in the float arithmetic
+// never refuses a token that is due.
 const takeSrc = `
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
@@ -37,7 +40,7 @@ local v = redis.call('GET', KEYS[1])
 if v then
 	local sp = #v > 17 and string.find(v, ' ', 2, true)
 	if sp then
-		hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
+		hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1)) / 9007199254740992
 	else
 		hi = tonumber(v)
 	end
@@ -63,12 +66,12 @@ else
 	local dh = math.floor(d)
 	hi, lo = hi + dh, lo + (d - dh)
 	if lo >= 1 then hi, lo = hi + 1, lo - 1 end
-	if lo == 0 then v = hi else v = string.format('%.0f %.17g', hi, lo) end
+	if lo == 0 then v = hi else v = string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5)) end
 	redis.call('SET', KEYS[1], v, 'PX', math.ceil(after / 1000))
 end
 local left = math.max(0, math.floor(burst - after / iv + 1e-9))
 if most ~= 0 then
-	return {1, left, math.ceil(wait), math.ceil(after - eps), string.format('%.0f %.17g', hi, lo)}
+	return {1, left, math.ceil(wait), math.ceil(after - eps), string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5))}
 end
 return {1, left, math.ceil(wait), math.ceil(after - eps)}
 `
@@ -79,21 +82,20 @@ return {1, left, math.ceil(wait), math.ceil(after - eps)}
 // rate.Reservation.Cancel. A TAT older than the reservation's means the key
 // was reset or expired since: nothing comes back.
 //
-// KEYS[1] the bucket; ARGV: interval, n, the TAT the reservation stored.
-// Reply: 1 if tokens came back, else 0.
+// KEYS[1] the bucket; ARGV: interval, n, the TAT the reservation stored,
+// in the two-part form. Reply: 1 if tokens came back, else 0.
 const giveBackSrc = `
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
+local sp = #v > 17 and string.find(v, ' ', 2, true)
 local hi, lo = tonumber(v), 0
-if not hi then
-	local sp = string.find(v, ' ', 1, true)
-	if not sp then return 0 end
-	hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1))
-end
-local sp = string.find(ARGV[3], ' ', 1, true)
-local rhi, rlo = tonumber(string.sub(ARGV[3], 1, sp - 1)), tonumber(string.sub(ARGV[3], sp + 1))
-local back = tonumber(ARGV[2]) * tonumber(ARGV[1]) - ((hi - rhi) + (lo - rlo))
-if (hi - rhi) + (lo - rlo) < 0 or back <= 0 then return 0 end
+if sp then hi, lo = tonumber(string.sub(v, 1, sp - 1)), tonumber(string.sub(v, sp + 1)) / 9007199254740992 end
+if not (hi and lo) then return 0 end
+sp = string.find(ARGV[3], ' ', 1, true)
+local rhi, rlo = tonumber(string.sub(ARGV[3], 1, sp - 1)), tonumber(string.sub(ARGV[3], sp + 1)) / 9007199254740992
+local later = (hi - rhi) + (lo - rlo)
+local back = tonumber(ARGV[2]) * tonumber(ARGV[1]) - later
+if later < 0 or back <= 0 then return 0 end
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
@@ -103,8 +105,10 @@ if lo < 0 then hi, lo = hi - 1, lo + 1 end
 local ahead = (hi - now) + lo
 if ahead <= 0 then
 	redis.call('DEL', KEYS[1])
+elseif lo == 0 then
+	redis.call('SET', KEYS[1], hi, 'PX', math.ceil(ahead / 1000))
 else
-	redis.call('SET', KEYS[1], string.format('%.0f %.17g', hi, lo), 'PX', math.ceil(ahead / 1000))
+	redis.call('SET', KEYS[1], string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5)), 'PX', math.ceil(ahead / 1000))
 end
 return 1
 `
