@@ -26,9 +26,10 @@
 //
 // # Servers
 //
-// Redis 5 or later, and every version of Valkey: scripts that read TIME
-// and then write need effects replication, which the script turns on
-// where it is not the only mode (Redis 5 and 6). The script is sent with
+// Redis 5 or later, and every version of Valkey, in a 64-bit build (as
+// every common one is): scripts that read TIME and then write need effects
+// replication, which the script turns on where it is not the only mode
+// (Redis 5 and 6). The tests run against Redis 7.0. The script is sent with
 // EVALSHA, and with EVAL when the server does not have it (after a restart,
 // a failover or SCRIPT FLUSH). Each call names one key, so Redis Cluster
 // works without hash tags; see Limiter.SetPrefix to keep related keys

@@ -16,8 +16,9 @@ import (
 // token as whole microseconds and a fraction, "<µs> <fraction × 2^53>", so
 // that an emission interval below one microsecond adds up exactly: a
 // float64 alone holds today's time in µs only to a quarter of a
-// microsecond. Both parts are written as integers, which formats faster
-// than a float; a TAT without a fraction, the rule for rates that divide
+// microsecond. Both parts are written as integers with %d, which formats
+// in a fraction of the time %.0f or %.17g take (the script's Lua casts to a
+// C long, so the server must be a 64-bit build); a TAT without a fraction, the rule for rates that divide
 // 1e6, is the whole microseconds alone (16 digits until the year 2286),
 // which one tonumber reads, and the length tells the two forms apart. The
 // bucket holds burst-(TAT-now)/interval tokens; a TAT in the past is a full
