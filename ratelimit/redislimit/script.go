@@ -14,15 +14,15 @@ import (
 // takeSrc is GCRA over one key, on the server's clock. Times are
 // microseconds. The key holds the theoretical arrival time (TAT) of the next
 // token as whole microseconds and a fraction, "<µs> <fraction × 2^53>", so
-// that an emission interval below one microsecond adds up exactly: a
-// float64 alone holds today's time in µs only to a quarter of a
-// microsecond. Both parts are written as integers with %d, which formats
-// in a fraction of the time %.0f or %.17g take (the script's Lua casts to a
-// C long, so the server must be a 64-bit build); a TAT without a fraction, the rule for rates that divide
-// 1e6, is the whole microseconds alone (16 digits until the year 2286),
-// which one tonumber reads, and the length tells the two forms apart. The
-// bucket holds burst-(TAT-now)/interval tokens; a TAT in the past is a full
-// bucket.
+// that an emission interval below one microsecond adds up exactly: a float64
+// alone holds today's time in µs only to a quarter of a microsecond. Both
+// parts are written as integers with %d, which formats in a fraction of the
+// time %.0f or %.17g take (the script's Lua casts to a C long, so the server
+// must be a 64-bit build); a TAT without a fraction, the rule for rates that
+// divide 1e6, is the whole microseconds alone (16 digits until the year
+// 2286), which one tonumber reads, and the length tells the two forms apart.
+// The bucket holds burst-(TAT-now)/interval tokens; a TAT in the past is a
+// full bucket.
 //
 // KEYS[1] the bucket; ARGV: interval (µs per token), burst, n, the longest
 // wait in µs (0: now or never, -1: no bound). Reply: allowed (0/1), whole
