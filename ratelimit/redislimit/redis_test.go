@@ -24,8 +24,9 @@ func TestServerDecisions(t *testing.T) {
 		t.Errorf("first Take(1) = %+v, want allowed, 4 left, full in 100ms", d)
 	}
 	d = take(t, l, key, 4)
-	if !d.Allowed || d.Remaining > 1 || d.ResetAfter <= 400*time.Millisecond || d.ResetAfter > 500*time.Millisecond {
-		t.Errorf("Take(4) = %+v, want allowed, at most 1 left, full in (400ms, 500ms]", d)
+	// Up to 100ms between the two calls, as a loaded machine may take.
+	if !d.Allowed || d.Remaining > 1 || d.ResetAfter <= 300*time.Millisecond || d.ResetAfter > 500*time.Millisecond {
+		t.Errorf("Take(4) = %+v, want allowed, at most 1 left, full in (300ms, 500ms]", d)
 	}
 	d = take(t, l, key, 5)
 	if d.Allowed || d.RetryAfter <= 0 || d.RetryAfter > 500*time.Millisecond || d.RetryAfter%time.Microsecond != 0 {
@@ -59,8 +60,8 @@ func TestServerKey(t *testing.T) {
 		t.Errorf("value = %q, want a time in whole µs, and its fraction if any", v)
 	}
 	pttl := c.PTTL(context.Background(), prefix+"k").Val()
-	if pttl <= 150*time.Millisecond || pttl > 200*time.Millisecond {
-		t.Errorf("PTTL = %v, want (150ms, 200ms]", pttl)
+	if pttl <= 100*time.Millisecond || pttl > 200*time.Millisecond {
+		t.Errorf("PTTL = %v, want (100ms, 200ms]", pttl)
 	}
 	time.Sleep(250 * time.Millisecond)
 	if n := c.Exists(context.Background(), prefix+"k").Val(); n != 0 {
