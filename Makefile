@@ -12,7 +12,7 @@ PEERTIME   ?= 500ms
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all test examples bench bench-peers lint cover fuzz
+.PHONY: all test test-redislimit examples bench bench-peers lint cover fuzz
 
 all: lint test examples
 
@@ -29,6 +29,15 @@ test:
 		echo "skipping the 32-bit pass: it needs a linux/amd64 host"; \
 	fi
 	cd internal/peerbench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-redislimit
+
+# The redislimit module (its own go.mod) against the Redis server at
+# REDIS_ADDR, with its coverage; without REDIS_ADDR the tests that need a
+# server skip (under CI=true they fail), and this says how to start one.
+test-redislimit:
+	cd ratelimit/redislimit && $(GO) vet ./... && $(GO) test -race -count=1 $(if $(REDIS_ADDR),-cover) ./...
+	@[ -n "$(REDIS_ADDR)" ] || echo "redislimit: no REDIS_ADDR, tests against Redis skipped; to run them: \
+redis-server --port 6390 --save '' --appendonly no --daemonize yes && REDIS_ADDR=127.0.0.1:6390 make test"
 
 # Runs every program under examples/, failing on the first that fails.
 examples:
@@ -66,6 +75,7 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) $(PKGS)
 	$(GO) run ./internal/doccheck
+	cd ratelimit/redislimit && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 # Per-package statement coverage of the library (the example programs have
 # no tests of their own; make examples runs them).

@@ -1,0 +1,237 @@
+package redislimit
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gopatterns/concurrency/ratelimit"
+)
+
+// down answers every call as a dead server does.
+func down(bool) (any, error) { return nil, refused }
+
+func TestFailError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: down}
+		l := New(f, 10, 4)
+		heard := 0
+		l.SetErrorHandler(func(error) { heard++ })
+		d, err := l.Take(context.Background(), "k", 1)
+		if d != (ratelimit.Decision{}) || !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("Take = %+v, %v; want no decision and ErrUnavailable", d, err)
+		}
+		var oe *net.OpError
+		if !strings.HasPrefix(err.Error(), "redislimit: ") || !errors.As(err, &oe) {
+			t.Errorf("Take error = %q, want it to say redislimit: and wrap the network error", err)
+		}
+		if ok, err := l.Allow(context.Background(), "k"); ok || !errors.Is(err, ErrUnavailable) {
+			t.Errorf("Allow = %v, %v; want false, ErrUnavailable", ok, err)
+		}
+		if err := l.Wait(context.Background(), "k"); !errors.Is(err, ErrUnavailable) {
+			t.Errorf("Wait = %v, want ErrUnavailable", err)
+		}
+		if err := l.Reset(context.Background(), "k"); !errors.Is(err, ErrUnavailable) {
+			t.Errorf("Reset = %v, want ErrUnavailable", err)
+		}
+		if heard != 0 {
+			t.Errorf("handler heard %d errors under FailError, want 0: they are returned", heard)
+		}
+	})
+}
+
+func TestFailOpen(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(&fakeScripter{answer: down}, 10, 4)
+		l.SetFailurePolicy(FailOpen)
+		var heard []error
+		l.SetErrorHandler(func(err error) { heard = append(heard, err) })
+		d, err := l.Take(context.Background(), "k", 3)
+		want := ratelimit.Decision{Allowed: true, Limit: 10, Burst: 4, Remaining: 4}
+		if d != want || err != nil {
+			t.Errorf("Take = %+v, %v; want %+v, nil", d, err, want)
+		}
+		if err := l.WaitN(context.Background(), "k", 4); err != nil {
+			t.Errorf("WaitN = %v, want nil", err)
+		}
+		if len(heard) != 2 || !errors.Is(heard[0], ErrUnavailable) || !errors.Is(heard[1], ErrUnavailable) {
+			t.Errorf("handler heard %v, want two errors wrapping ErrUnavailable", heard)
+		}
+	})
+}
+
+func TestFailClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(&fakeScripter{answer: down}, 10, 4)
+		l.SetFailurePolicy(FailClosed)
+		heard := 0
+		l.SetErrorHandler(func(error) { heard++ })
+		d, err := l.Take(context.Background(), "k", 1)
+		want := ratelimit.Decision{Limit: 10, Burst: 4, RetryAfter: DefaultCooldown, ResetAfter: DefaultCooldown}
+		if d != want || err != nil {
+			t.Errorf("Take = %+v, %v; want %+v, nil", d, err, want)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if d, _ := l.Take(context.Background(), "k", 1); d.RetryAfter != 300*time.Millisecond {
+			t.Errorf("Take 200ms later: RetryAfter = %v, want 300ms (until the probe)", d.RetryAfter)
+		}
+		if d, _ := l.Take(context.Background(), "k", 5); d.RetryAfter >= 0 {
+			t.Errorf("Take(5 > burst): RetryAfter = %v, want negative", d.RetryAfter)
+		}
+		if err := l.Wait(context.Background(), "k"); !errors.Is(err, ErrUnavailable) {
+			t.Errorf("Wait = %v, want ErrUnavailable", err)
+		}
+		if heard != 4 {
+			t.Errorf("handler heard %d errors, want 4", heard)
+		}
+	})
+}
+
+func TestFailLocal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(&fakeScripter{answer: down}, 10, 4)
+		l.SetFailurePolicy(FailLocal(0.5)) // 5/s, burst 2
+		for i, want := range []bool{true, true, false} {
+			if d, err := l.Take(context.Background(), "k", 1); d.Allowed != want || err != nil {
+				t.Errorf("Take %d = %+v, %v; want Allowed %v, nil", i, d, err, want)
+			}
+		}
+		if ok, _ := l.Allow(context.Background(), "other"); !ok {
+			t.Errorf("Allow(other) = false, want true: one local bucket per key")
+		}
+		start := time.Now()
+		if err := l.Wait(context.Background(), "k"); err != nil {
+			t.Errorf("Wait = %v, want nil", err)
+		}
+		if got := time.Since(start); got != 200*time.Millisecond {
+			t.Errorf("Wait took %v, want 200ms: a token at 5/s", got)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		if err := l.Wait(ctx, "k"); !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			t.Errorf("Wait with 100ms left = %v (ctx %v), want DeadlineExceeded at once", err, ctx.Err())
+		}
+		if err := l.WaitN(context.Background(), "k", 3); !errors.Is(err, ratelimit.ErrNeverAllowed) {
+			t.Errorf("WaitN(3 > local burst 2) = %v, want ErrNeverAllowed", err)
+		}
+	})
+}
+
+// TestCooldown: after a network error the Limiter leaves Redis alone for
+// the cooldown, then lets one call probe it while the others fail fast.
+func TestCooldown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: down}
+		l := New(f, 10, 4)
+		l.SetCooldown(time.Second)
+		l.Take(context.Background(), "k", 1)
+		for range 100 {
+			_, err := l.Take(context.Background(), "k", 1)
+			if !errors.Is(err, ErrUnavailable) || !errors.Is(err, errCooldown) {
+				t.Fatalf("Take in the cooldown = %v, want ErrUnavailable from the cooldown", err)
+			}
+		}
+		if calls, _ := f.counts(); calls != 1 {
+			t.Fatalf("%d calls reached the server, want 1", calls)
+		}
+		time.Sleep(time.Second)
+		release := make(chan struct{})
+		f.setAnswer(func(bool) (any, error) {
+			<-release
+			return []any{int64(1), int64(3), int64(0), int64(100000)}, nil
+		})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if _, err := l.Take(context.Background(), "k", 1); err != nil {
+				t.Errorf("probe: Take = %v, want nil", err)
+			}
+		})
+		synctest.Wait() // the probe is on its way
+		if _, err := l.Take(context.Background(), "k", 1); !errors.Is(err, errCooldown) {
+			t.Errorf("Take during the probe = %v, want a fast failure", err)
+		}
+		close(release)
+		wg.Wait()
+		if _, err := l.Take(context.Background(), "k", 1); err != nil {
+			t.Errorf("Take after the probe answered = %v, want nil", err)
+		}
+		if calls, _ := f.counts(); calls != 3 {
+			t.Errorf("%d calls reached the server, want 3", calls)
+		}
+	})
+}
+
+// TestFailedProbe: a probe that fails starts another cooldown.
+func TestFailedProbe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: down}
+		l := New(f, 10, 4)
+		l.Take(context.Background(), "k", 1)
+		time.Sleep(DefaultCooldown)
+		l.Take(context.Background(), "k", 1) // the probe
+		time.Sleep(DefaultCooldown - time.Nanosecond)
+		l.Take(context.Background(), "k", 1)
+		if calls, _ := f.counts(); calls != 2 {
+			t.Errorf("%d calls reached the server, want 2", calls)
+		}
+	})
+}
+
+// TestNoCooldown: with SetCooldown(0) every call tries Redis.
+func TestNoCooldown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: down}
+		l := New(f, 10, 4)
+		l.SetCooldown(0)
+		for range 3 {
+			if _, err := l.Take(context.Background(), "k", 1); !errors.Is(err, ErrUnavailable) || errors.Is(err, errCooldown) {
+				t.Errorf("Take = %v, want the network error", err)
+			}
+		}
+		if calls, _ := f.counts(); calls != 3 {
+			t.Errorf("%d calls reached the server, want 3", calls)
+		}
+	})
+}
+
+// TestNotOutages: errors that Redis answered, and the caller's context
+// ending, neither start a cooldown nor go to the failure policy.
+func TestNotOutages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: func(bool) (any, error) {
+			return nil, serverError("WRONGTYPE Operation against a key holding the wrong kind of value")
+		}}
+		l := New(f, 10, 4)
+		l.SetFailurePolicy(FailOpen)
+		for range 2 {
+			_, err := l.Take(context.Background(), "k", 1)
+			if err == nil || errors.Is(err, ErrUnavailable) || !strings.HasPrefix(err.Error(), "redislimit: WRONGTYPE") {
+				t.Errorf("Take = %v, want the WRONGTYPE error, not ErrUnavailable", err)
+			}
+		}
+		cause := errors.New("caller gave up")
+		ctx, cancel := context.WithCancelCause(context.Background())
+		f.setAnswer(func(bool) (any, error) {
+			cancel(cause)
+			return nil, context.Canceled
+		})
+		if _, err := l.Take(ctx, "k", 1); err != cause {
+			t.Errorf("Take = %v, want the context's cause", err)
+		}
+		if err := l.Wait(ctx, "k"); err != cause {
+			t.Errorf("Wait on a done context = %v, want the context's cause", err)
+		}
+		f.setAnswer(nil)
+		if _, err := l.Take(context.Background(), "k", 1); err != nil {
+			t.Errorf("Take = %v, want nil: no cooldown", err)
+		}
+		if calls, _ := f.counts(); calls != 4 {
+			t.Errorf("%d calls reached the server, want 4", calls)
+		}
+	})
+}
