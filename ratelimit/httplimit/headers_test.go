@@ -72,6 +72,22 @@ func TestSetHeaders(t *testing.T) {
 		d:    ratelimit.Decision{Allowed: true, Limit: 2.7, Burst: 4, Remaining: 4},
 		want: http.Header{"Ratelimit-Policy": {`"default";q=5;w=2`}},
 	}, {
+		name: "quota rounds down from a half too",
+		d:    ratelimit.Decision{Allowed: true, Limit: 0.7, Burst: 3, Remaining: 3},
+		want: http.Header{"Ratelimit-Policy": {`"default";q=3;w=5`}}, // 3.5 tokens in 5 s
+	}, {
+		name: "window without float noise above",
+		d:    ratelimit.Decision{Allowed: true, Limit: 0.0003, Burst: 9, Remaining: 9},
+		want: http.Header{"Ratelimit-Policy": {`"default";q=9;w=30000`}}, // 9/0.0003 = 30000.000000000004
+	}, {
+		name: "quota without float noise below",
+		d:    ratelimit.Decision{Allowed: true, Limit: 1.4, Burst: 62, Remaining: 62},
+		want: http.Header{"Ratelimit-Policy": {`"default";q=63;w=45`}}, // 1.4*45 = 62.99999999999999
+	}, {
+		name: "large quota: the tolerance grows with it",
+		d:    ratelimit.Decision{Allowed: true, Limit: rate.Every(3 * time.Millisecond), Burst: 64667, Remaining: 64667},
+		want: http.Header{"Ratelimit-Policy": {`"default";q=65000;w=195`}}, // 195/0.003 = 64999.99999999999
+	}, {
 		name: "huge numbers are capped",
 		d:    ratelimit.Decision{Allowed: true, Limit: 1e300, Burst: math.MaxInt, Remaining: math.MaxInt},
 		want: http.Header{"Ratelimit-Policy": {`"default";q=999999999999999;w=1`}, "Ratelimit": {fmt.Sprintf(`"default";r=%d;t=0`, min(int64(math.MaxInt), 999999999999999))}},
@@ -107,5 +123,30 @@ func TestSetHeadersReplaces(t *testing.T) {
 	}
 	if got := h.Values("Retry-After"); len(got) != 1 || got[0] != "1" {
 		t.Errorf("Retry-After = %q, want [1]", got)
+	}
+}
+
+// A float within the tolerance of an integer, relative for large ones,
+// rounds to that integer, both ways; at exactly the tolerance too.
+func TestTolerantRounding(t *testing.T) {
+	tests := []struct{ x, ceil, floor float64 }{
+		{180.00000000000003, 180, 180},
+		{2.9999999999999996, 3, 3},
+		{2.5, 3, 2},
+		{2.000001, 3, 2},
+		{1e-9, 0, 0},
+		{-1e-9, 0, 0},
+		{2e-9, 1, 0},
+		{1e8 + 0.05, 1e8, 1e8},
+		{1e8 - 0.05, 1e8, 1e8},
+		{1e8 + 0.2, 1e8 + 1, 1e8},
+	}
+	for _, tt := range tests {
+		if got := ceilTolerant(tt.x); got != tt.ceil {
+			t.Errorf("ceilTolerant(%v) = %v, want %v", tt.x, got, tt.ceil)
+		}
+		if got := floorTolerant(tt.x); got != tt.floor {
+			t.Errorf("floorTolerant(%v) = %v, want %v", tt.x, got, tt.floor)
+		}
 	}
 }

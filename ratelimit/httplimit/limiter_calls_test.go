@@ -62,3 +62,19 @@ func TestWrapOnErrorBeforeAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A refused request whose tokens come at once (RetryAfter 0, as a Store
+// may round) can pass later: the Limiter gives it Retry-After 1, though its
+// Headers field set none, and OnError does not hear of it.
+func TestWrapRetryAfterZero(t *testing.T) {
+	var errs errorLog
+	now := ratelimit.Decision{Limit: 1, Burst: 3}
+	l := &Limiter{Store: answer(now, nil, nil, nil), OnError: errs.add, Headers: func(http.Header, ratelimit.Decision) {}}
+	w := do(l, &served{}, "192.0.2.1:1")
+	if got := w.Header().Values("Retry-After"); w.Code != http.StatusTooManyRequests || len(got) != 1 || got[0] != "1" {
+		t.Errorf("answer %d, Retry-After %q; want 429, [1]", w.Code, got)
+	}
+	if len(errs.errs) != 0 {
+		t.Errorf("OnError heard %v of a request that can pass later", errs.errs)
+	}
+}

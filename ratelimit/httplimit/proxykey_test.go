@@ -44,6 +44,8 @@ func TestProxyKey(t *testing.T) {
 			http.Header{"X-Forwarded-For": {"198.51.100.7", "203.0.113.9"}}, "203.0.113.9"},
 		{"empty elements skipped", xff, "10.0.0.1:1",
 			http.Header{"X-Forwarded-For": {" , 198.51.100.7,, ", ""}}, "198.51.100.7"},
+		{"leading comma", xff, "10.0.0.1:1",
+			http.Header{"X-Forwarded-For": {",198.51.100.7"}}, "198.51.100.7"},
 		{"everything trusted: left-most", xff, "10.0.0.1:1",
 			http.Header{"X-Forwarded-For": {"10.1.1.1, 10.0.0.2"}}, "10.1.1.1"},
 		{"ports and brackets", xff, "10.0.0.1:1",
@@ -82,6 +84,10 @@ func TestProxyKey(t *testing.T) {
 			http.Header{"Forwarded": {`for="1.1.1.1, for=6.6.6.6", for=198.51.100.7`}}, "198.51.100.7"},
 		{"Forwarded quoted, escaped quote and comma", fwd, "10.0.0.1:1",
 			http.Header{"Forwarded": {`for=1.1.1.1;ext="\",x", for=198.51.100.7;ext="a\\", for=10.0.0.2`}}, "198.51.100.7"},
+		{"Forwarded element starting with a quoted string", fwd, "10.0.0.1:1",
+			http.Header{"Forwarded": {`"a,b";for=198.51.100.7, for=10.0.0.2`}}, "198.51.100.7"},
+		{"Forwarded: backslashes outside quotes escape nothing", fwd, "10.0.0.1:1",
+			http.Header{"Forwarded": {`for=1.1.1.1, for=198.51.100.7;ext=\\"a,b", for=10.0.0.2`}}, "198.51.100.7"},
 		{"Forwarded quoted, escaped", fwd, "10.0.0.1:1",
 			http.Header{"Forwarded": {`for="198.51.100.\7"`}}, "198.51.100.7"},
 		{"Forwarded lone quote", fwd, "10.0.0.1:1",
@@ -111,6 +117,23 @@ func TestProxyKey(t *testing.T) {
 				t.Errorf("error %q without the package prefix", err)
 			}
 		})
+	}
+}
+
+// unquote returns a quoted string's content, the empty one's too, and
+// other text as it is.
+func TestUnquote(t *testing.T) {
+	for s, want := range map[string]string{
+		`""`:       "",
+		`"a"`:      "a",
+		`"\\a\"b"`: `\a"b`,
+		`"`:        `"`,
+		`a`:        "a",
+		``:         "",
+	} {
+		if got := unquote(s); got != want {
+			t.Errorf("unquote(%s) = %s, want %s", s, got, want)
+		}
 	}
 }
 
