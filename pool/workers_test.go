@@ -163,9 +163,11 @@ func TestHandOffTakesOneAtATime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var p *pool.Pool[value]
 		var rooms atomic.Int32
+		var submitted chan struct{}
 		p = pool.New(3, func(v value) {
 			switch v.name {
-			case "A": // B waits until A has tried
+			case "A": // B waits until A has tried, A until B is queued
+				<-submitted
 				if p.TrySubmit(value{name: "C"}) {
 					rooms.Add(1)
 				}
@@ -184,8 +186,10 @@ func TestHandOffTakesOneAtATime(t *testing.T) {
 		synctest.Wait()
 		for range 20 {
 			tried := make(chan struct{})
+			submitted = make(chan struct{})
 			p.Submit(value{"A", tried})
 			p.Submit(value{"B", tried})
+			close(submitted)
 			synctest.Wait()
 		}
 		if n := rooms.Load(); n > 0 {
