@@ -1,5 +1,6 @@
-# Targets: test, examples, bench, bench-peers, lint, cover, fuzz. Every tool is pinned and
-# fetched through the Go module proxy, so a machine with only Go can run them.
+# Targets: test, examples, bench, bench-peers, lint, cover, fuzz, mutate. Every
+# tool is pinned and fetched through the Go module proxy, so a machine with
+# only Go can run them.
 
 GO         ?= go
 PKGS       ?= ./...
@@ -12,24 +13,25 @@ PEERTIME   ?= 500ms
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all test test-redislimit examples bench bench-peers lint cover fuzz
+.PHONY: all test test-redislimit examples bench bench-peers lint cover fuzz mutate
 
 all: lint test examples
 
-# The whole suite under the race detector, then once more as a 32-bit
-# program, where 64-bit atomic operations panic on words that are not 8-byte
-# aligned. The 32-bit pass needs a linux/amd64 host, which runs 386 programs.
+# The whole suite under the race detector, then once more without it, as a
+# 32-bit program, where 64-bit atomic operations panic on words that are not
+# 8-byte aligned. The 32-bit pass needs a linux/amd64 host, which runs 386
+# programs; elsewhere the second pass runs natively. The second pass also
+# measures coverage for the coverage gate (see checkcover): under the race
+# detector coverage counters are atomic, which made the ratelimit tests
+# eight times as slow.
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
-	@if [ "$$($(GO) env GOHOSTOS)/$$($(GO) env GOHOSTARCH)" = linux/amd64 ]; then \
-		echo "GOARCH=386 $(GO) test -count=1 $(PKGS)"; \
-		GOARCH=386 $(GO) test -count=1 $(PKGS); \
-	else \
-		echo "skipping the 32-bit pass: it needs a linux/amd64 host"; \
-	fi
+	$(call covertest,GOARCH=$(secondarch) $(GO) test -count=1,$(PKGS))
 	cd internal/peerbench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-redislimit
+
+secondarch = $(if $(filter linux/amd64,$(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)),386,$(shell $(GO) env GOHOSTARCH))
 
 # The redislimit module (its own go.mod) against the Redis server at
 # REDIS_ADDR, with its coverage; without REDIS_ADDR the tests that need a
@@ -78,9 +80,79 @@ lint:
 	cd ratelimit/redislimit && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 # Per-package statement coverage of the library (the example programs have
-# no tests of their own; make examples runs them).
+# no tests of their own; make examples runs them), and the coverage gate.
 cover:
-	$(GO) test -count=1 -cover $$($(GO) list $(PKGS) | grep -v /examples/)
+	$(call covertest,$(GO) test -count=1,$$($(GO) list $(PKGS) | grep -v /examples/))
+
+# The coverage gate: each package of COVERPKGS must cover at least COVERMIN
+# percent of its statements. make test and make cover apply it to the
+# "coverage:" lines of a go test run they make anyway, so that it costs no
+# run of its own. A package of the list that is not in the tree is skipped;
+# one that is, but reports no coverage, fails the gate.
+COVERMIN  = 97
+COVERPKGS = pool pipeline ratelimit ratelimit/httplimit cancel group
+MODPATH   = github.com/gopatterns/concurrency
+checkcover = awk -v min=$(COVERMIN) -v mod=$(MODPATH) \
+	-v pkgs="$$(for p in $(COVERPKGS); do if [ -d $$p ]; then printf '%s ' $$p; fi; done)" \
+	'BEGIN { n = split(pkgs, p, " ") } \
+	$$1 == "ok" { for (i = 3; i < NF; i++) if ($$i == "coverage:") { c = $$(i + 1); sub(/%$$/, "", c); got[$$2] = c } } \
+	END { for (i = 1; i <= n; i++) { k = mod "/" p[i]; \
+		if (!(k in got)) { printf "coverage gate: %s reported no coverage\n", p[i]; bad = 1 } \
+		else if (got[k] + 0 < min) { printf "coverage gate: %s %s%% < %s%%\n", p[i], got[k], min; bad = 1 } \
+		else printf "coverage gate: %s %s%% >= %s%%\n", p[i], got[k], min }; \
+		exit bad }'
+
+# covertest runs $(1) -cover on the packages $(2), $(1) being a go test
+# command, showing its output as it comes, then applies the coverage gate
+# if the tests passed.
+define covertest
+@echo "$(1) -cover $(2)"; \
+out=$$(mktemp); \
+{ $(1) -cover $(2) 2>&1; echo $$? >$$out.rc; } | tee $$out; \
+rc=$$(cat $$out.rc); \
+if [ "$$rc" = 0 ]; then $(checkcover) <$$out || rc=1; fi; \
+rm -f $$out $$out.rc; exit $$rc
+endef
+
+# Mutation testing, not part of make test: it takes minutes per package.
+# gremlins changes one operator of a package's code at a time and runs the
+# package's tests; a mutant they fail on is killed, one they pass with
+# lives. Efficacy is killed / (killed + lived). A living mutant that changes
+# speed and not behaviour is listed, with a one-line reason, in the
+# package's testdata/equivalent-mutants.txt; the summary counts it apart
+# and names every living mutant not listed. gremlins times a mutant out
+# after MUTATETIMEOUT times the package's first test run (-count=1 keeps
+# that run from coming from the cache): few workers and a generous factor
+# keep a loaded machine from passing a slow run off as a verdict.
+# Narrow it with: make mutate MUTATEPKGS=pool
+GREMLINS       = github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATEPKGS    ?= pool pipeline ratelimit ratelimit/httplimit cancel group internal/panics
+MUTATEWORKERS ?= 2
+MUTATETIMEOUT ?= 10
+mutate:
+	@for pkg in $(MUTATEPKGS); do \
+		if [ ! -d $$pkg ]; then echo "== $$pkg: not in the tree, skipped"; continue; fi; \
+		out=$(CURDIR)/mutate-$$(echo $$pkg | tr / -).txt; \
+		eqf=$$pkg/testdata/equivalent-mutants.txt; [ -f $$eqf ] || eqf=/dev/null; \
+		echo "== $$pkg: gremlins output in $$(basename $$out)"; \
+		(cd $$pkg && GOFLAGS=-count=1 $(GO) run $(GREMLINS) unleash --exclude-files / \
+			--workers $(MUTATEWORKERS) --timeout-coefficient $(MUTATETIMEOUT)) >$$out 2>&1 || \
+			{ cat $$out; exit 1; }; \
+		$(mutantsummary) $$eqf $$out; \
+	done
+
+# mutantsummary reads the list of equivalent mutants of package $$pkg, $$eqf
+# ("file:line:col TYPE reason" lines), and then gremlins' output.
+mutantsummary = awk -v pkg="$$pkg" -v eqf="$$eqf" \
+	'FILENAME == eqf { if ($$1 !~ /^\#/ && NF >= 2) eq[$$1 " " $$2] = 1; next } \
+	$$1 == "KILLED" { k++ } \
+	$$1 == "TIMED" { t++; print "  timed out: " $$3 " at " $$5 } \
+	$$1 == "LIVED" { l++; key = $$4 " " $$2; \
+		if (key in eq) { e++; seen[key] = 1 } else print "  lives, not listed: " $$2 " at " $$4 } \
+	END { for (key in eq) if (!(key in seen)) print "  listed, not living: " key; \
+		printf "%s: killed %d, lived %d (%d listed as equivalent), timed out %d\n", pkg, k, l, e, t; \
+		if (k + l > 0) printf "%s: efficacy %.1f%%; %.1f%% without the listed equivalent mutants\n", \
+			pkg, 100 * k / (k + l), 100 * k / (k + l - e) }'
 
 # Runs each fuzz target for FUZZTIME.
 fuzz:

@@ -147,3 +147,83 @@ func ExamplePool_Stats() {
 	p.Close()
 	// Output: 3 3 0
 }
+
+// SubmitContext gives up with the context's cause when the context is done,
+// even if there is room in the queue.
+func ExamplePool_SubmitContext() {
+	p := pool.New(1, func(string) {})
+	fmt.Println(p.SubmitContext(context.Background(), "queued"))
+
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errors.New("shutting down"))
+	fmt.Println(p.SubmitContext(ctx, "dropped"))
+	p.Close()
+	// Output:
+	// <nil>
+	// shutting down
+}
+
+// TrySubmit never blocks: under a queue limit it sheds the values that find
+// the queue full.
+func ExamplePool_TrySubmit() {
+	busy := make(chan struct{}, 2)
+	release := make(chan struct{})
+	p := pool.New(1, func(int) { busy <- struct{}{}; <-release })
+	p.SetQueueLimit(1)
+
+	p.Submit(0)
+	<-busy // the only worker is busy, the queue is empty
+	fmt.Println(p.TrySubmit(1))
+	fmt.Println(p.TrySubmit(2))
+
+	close(release)
+	p.Close()
+	fmt.Println(p.Stats().Completed, "values ran")
+	// Output:
+	// true
+	// false
+	// 2 values ran
+}
+
+// Resize changes how many values run at once: growing starts workers for
+// the values already queued.
+func ExamplePool_Resize() {
+	started := make(chan int)
+	release := make(chan struct{})
+	p := pool.New(1, func(n int) { started <- n; <-release })
+	for n := range 3 {
+		p.Submit(n)
+	}
+	<-started // one worker: one value runs, two wait
+	fmt.Println(p.Stats().Running, "running,", p.Stats().Queued, "queued")
+
+	p.Resize(3)
+	<-started
+	<-started
+	fmt.Println(p.Stats().Running, "running,", p.Stats().Queued, "queued")
+
+	close(release)
+	p.Close()
+	// Output:
+	// 1 running, 2 queued
+	// 3 running, 0 queued
+}
+
+// Close lets the values already queued run, then returns with every worker
+// gone; Submit fails from then on.
+func ExamplePool_Close() {
+	var ran atomic.Int32
+	p := pool.New(2, func(int) {
+		time.Sleep(time.Millisecond)
+		ran.Add(1)
+	})
+	for n := range 10 {
+		p.Submit(n)
+	}
+	p.Close()
+	fmt.Println(ran.Load(), "ran,", p.Stats().Workers, "workers left")
+	fmt.Println(p.Submit(10))
+	// Output:
+	// 10 ran, 0 workers left
+	// pool: closed
+}

@@ -3,6 +3,7 @@ package pool_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -202,13 +203,29 @@ func TestSubmitFromWork(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	conctest.Panics(t, "pool: ", func() { pool.New(0, func(int) {}) })
-	conctest.Panics(t, "pool: ", func() { pool.New(-1, func(int) {}) })
-	conctest.Panics(t, "pool: ", func() { pool.New[int](1, nil) })
-	conctest.Panics(t, "pool: ", func() { pool.NewTasks(0) })
 	p := pool.New(1, func(int) {})
-	conctest.Panics(t, "pool: ", func() { p.Resize(0) })
-	p.Close()
+	defer p.Close()
+	for _, tt := range []struct {
+		name, msg string
+		f         func()
+	}{
+		{"New(0)", "pool: size < 1", func() { pool.New(0, func(int) {}) }},
+		{"New(-1)", "pool: size < 1", func() { pool.New(-1, func(int) {}) }},
+		{"New(1, nil)", "pool: nil work function", func() { pool.New[int](1, nil) }},
+		{"NewTasks(0)", "pool: size < 1", func() { pool.NewTasks(0) }},
+		{"NewTasks(-1)", "pool: size < 1", func() { pool.NewTasks(-1) }},
+		{"Resize(0)", "pool: size < 1", func() { p.Resize(0) }},
+		{"Resize(-1)", "pool: size < 1", func() { p.Resize(-1) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if v := conctest.Panics(t, tt.msg, tt.f); fmt.Sprint(v) != tt.msg {
+				t.Errorf("panic %q, want %q", v, tt.msg)
+			}
+		})
+	}
+	if got := p.Stats().Size; got != 1 {
+		t.Errorf("Size = %d after Resize panicked, want 1", got)
+	}
 }
 
 func TestNilTaskReported(t *testing.T) {
@@ -230,5 +247,26 @@ func TestNewTasksRunsEach(t *testing.T) {
 	p.Close()
 	if got := n.Load(); got != 100 {
 		t.Errorf("%d tasks ran, want 100", got)
+	}
+}
+
+// TestNilContextPanicsInCaller: SubmitContext with a nil ctx panics at once,
+// with room in the queue and with the queue full, and queues nothing.
+func TestNilContextPanicsInCaller(t *testing.T) {
+	busy, release := make(chan struct{}), make(chan struct{})
+	p := pool.New(1, func(int) { busy <- struct{}{}; <-release })
+	p.SetQueueLimit(0)
+	conctest.Panics(t, "pool: nil context", func() {
+		p.SubmitContext(nil, 1) //lint:ignore SA1012 the nil ctx is the point
+	})
+	p.Submit(2)
+	<-busy // the queue is full: a ctx would be needed to give up
+	conctest.Panics(t, "pool: nil context", func() {
+		p.SubmitContext(nil, 3) //lint:ignore SA1012 the nil ctx is the point
+	})
+	close(release)
+	p.Close()
+	if got := p.Stats().Submitted; got != 1 {
+		t.Errorf("Submitted = %d, want 1: a nil ctx queues nothing", got)
 	}
 }

@@ -66,4 +66,12 @@ func TestRingShrinksWhenEmpty(t *testing.T) {
 	if len(r.buf) == 0 {
 		t.Error("small empty queue dropped its buffer, want it kept")
 	}
+	for i := range maxIdleBuf {
+		r.push(i)
+	}
+	r.take(nil, maxIdleBuf)
+	r.shrink()
+	if len(r.buf) != maxIdleBuf {
+		t.Errorf("empty queue keeps a buffer of %d, want the %d it had: at most %d is kept", len(r.buf), maxIdleBuf, maxIdleBuf)
+	}
 }

@@ -20,8 +20,12 @@ func (p *Pool[T]) Submit(v T) error {
 
 // SubmitContext is like Submit but gives up when ctx is done before v is
 // queued: it then returns context.Cause(ctx) and leaves the queue unchanged.
-// A ctx that is already done fails even if there is room.
+// A ctx that is already done fails even if there is room. It panics if ctx
+// is nil.
 func (p *Pool[T]) SubmitContext(ctx context.Context, v T) error {
+	if ctx == nil {
+		panic("pool: nil context")
+	}
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
