@@ -38,7 +38,8 @@ const DefaultCooldown = 500 * time.Millisecond
 //
 // Every method makes at most one round trip to Redis (a cancelled Wait makes
 // a second to give its tokens back) and none with rate.Inf. Durations in
-// Decisions are whole microseconds, rounded up.
+// Decisions are whole microseconds, rounded up, and at most 2^53 µs (285
+// years), which a bucket slow enough to take longer reports instead.
 //
 // The zero value is not usable; use New. A Limiter is safe for concurrent
 // use, its setters included, and must not be copied after first use.
