@@ -179,7 +179,7 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 // error or timeout opens the breaker and wraps ErrUnavailable; any other
 // error, one that Redis answered, says "redislimit: ".
 func (l *Limiter) call(ctx context.Context, cfg *config, s script, key string, args ...any) (any, error) {
-	ok, probe := l.br.enter(l.now())
+	ok, probe := l.br.enter(l.now(), cfg.cooldown)
 	if !ok {
 		return nil, &unavailableError{errCooldown}
 	}

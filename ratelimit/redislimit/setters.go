@@ -52,8 +52,10 @@ func (l *Limiter) SetErrorHandler(h func(error)) {
 // error or timeout (DefaultCooldown until then). Calls in that time fail at
 // once, as though Redis had failed again, and are decided by the failure
 // policy. After it, one call probes Redis while the others keep failing
-// fast; its success ends the cooldown, its failure starts another. With 0
-// every call tries Redis. SetCooldown panics if d < 0.
+// fast; its success ends the cooldown, its failure starts another. A probe
+// not back within a cooldown lets the next call probe too, so a call that
+// hangs (a client without timeouts) never keeps the others from Redis for
+// good. With 0 every call tries Redis. SetCooldown panics if d < 0.
 func (l *Limiter) SetCooldown(d time.Duration) {
 	if d < 0 {
 		panic("redislimit: cooldown < 0")
