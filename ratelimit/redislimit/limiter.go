@@ -120,8 +120,11 @@ func (l *Limiter) Take(ctx context.Context, key string, n int) (ratelimit.Decisi
 	cfg := l.cfg.Load()
 	rkey := cfg.prefix + key
 	now := l.now()
+	var epoch uint64
 	if cfg.cache != nil {
-		if e, ok := cfg.cache.refuse(rkey, n, now); ok {
+		var e denial
+		var ok bool
+		if e, ok, epoch = cfg.cache.refuse(rkey, n, now); ok {
 			return l.cached(e, now), nil
 		}
 	}
@@ -137,7 +140,7 @@ func (l *Limiter) Take(ctx context.Context, key string, n int) (ratelimit.Decisi
 		// Times are taken before the call: the entry ends no later than
 		// Redis's refusal does, whatever the trip cost.
 		us := int64(time.Microsecond)
-		cfg.cache.put(rkey, denial{n: n, remaining: int(r.remaining), until: now + r.wait*us, full: now + r.full*us}, now)
+		cfg.cache.put(rkey, denial{n: n, remaining: int(r.remaining), until: now + r.wait*us, full: now + r.full*us}, now, epoch)
 	}
 	return l.decision(r), nil
 }

@@ -71,8 +71,10 @@ func (l *Limiter) SetCooldown(d time.Duration) {
 // down). The cache never allows an event and never refuses past the time
 // Redis named, so the limit is as exact as without it; under a flood on one
 // key over its limit, about two calls per token reach Redis instead of one
-// per request. A Reset from another process is not seen until the time
-// runs out. Turning the cache off or on again empties it.
+// per request. Reset, and a cancelled Wait giving its tokens back, clear
+// the key's entry (and a refusal still on its way); done in another
+// process, they are not seen until its time runs out. Turning the cache off
+// or on again empties it.
 func (l *Limiter) SetDenyCache(size int) {
 	var c *denyCache
 	if size > 0 {
