@@ -81,6 +81,30 @@ func TestDenyCacheResetRace(t *testing.T) {
 	}
 }
 
+// TestDenyCacheResetLate: a refusal given by Redis just before Reset's DEL
+// does not outlive the Reset in the cache.
+func TestDenyCacheResetLate(t *testing.T) {
+	f := &fakeScripter{}
+	l := New(f, 1, 1)
+	l.SetDenyCache(10)
+	f.setAnswer(func(bool) (any, error) { // Reset's DEL
+		f.setAnswer(func(bool) (any, error) {
+			return []any{int64(0), int64(0), int64(500000), int64(1000000)}, nil
+		})
+		if d := take(t, l, "k", 1); d.Allowed {
+			t.Errorf("Take before the DEL = %+v, want the refusal", d)
+		}
+		f.setAnswer(nil)
+		return int64(1), nil
+	})
+	if err := l.Reset(context.Background(), "k"); err != nil {
+		t.Fatal(err)
+	}
+	if d := take(t, l, "k", 1); !d.Allowed {
+		t.Errorf("Take after the Reset = %+v, want Redis's answer (allowed), not the stale refusal", d)
+	}
+}
+
 // TestDenyCacheGiveBack: a Wait that gives its tokens back clears the
 // key's refusal, which said the tokens come later than they now do.
 func TestDenyCacheGiveBack(t *testing.T) {

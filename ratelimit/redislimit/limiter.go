@@ -162,7 +162,10 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 	cfg := l.cfg.Load()
 	rkey := cfg.prefix + key
 	if cfg.cache != nil {
+		// Again when the call is over: a refusal that Redis gave before
+		// the DEL may reach the cache after the first forget.
 		cfg.cache.forget(rkey)
+		defer cfg.cache.forget(rkey)
 	}
 	if cfg.local != nil {
 		cfg.local.Reset(key)
