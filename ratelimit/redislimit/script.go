@@ -73,13 +73,17 @@ else
 	hi, lo = hi + dh, lo + (d - dh)
 	if lo >= 1 then hi, lo = hi + 1, lo - 1 end
 	if lo == 0 or hi >= cap then v = hi else v = string.format('%d %d', hi, math.floor(lo * cap + 0.5)) end
-	redis.call('SET', KEYS[1], v, 'PX', math.min(math.ceil(after / 1000), cap))
+	local px = math.ceil(after / 1000)
+	if px > cap then px = cap end
+	redis.call('SET', KEYS[1], v, 'PX', px)
 end
 local left = math.max(0, math.floor(burst - after / iv + 1e-9))
+local full = math.ceil(after - eps)
+if full > cap then full = cap end
 if most ~= 0 then
-	return {1, left, math.min(math.ceil(wait), cap), math.min(math.ceil(after - eps), cap), string.format('%d %d', hi, math.floor(lo * cap + 0.5))}
+	return {1, left, math.min(math.ceil(wait), cap), full, string.format('%d %d', hi, math.floor(lo * cap + 0.5))}
 end
-return {1, left, math.ceil(wait), math.min(math.ceil(after - eps), cap)}
+return {1, left, math.ceil(wait), full}
 `
 
 // giveBackSrc returns the tokens of a Wait that will not use them, as far as
