@@ -13,13 +13,18 @@ import (
 // behind the server's by the time the reply took to arrive, so the cache
 // refuses no longer than Redis would have, give or take that trip.
 //
+// A refusal that was on its way while a key was forgotten (Reset, or a
+// Wait giving tokens back) is not kept: every call to Redis remembers the
+// cache's epoch before it starts, and forget moves the epoch on.
+//
 // It holds at most size entries: a put into a full cache drops expired
 // entries among a few it looks at, or else one of them, which costs that
 // key one more round trip. A denyCache is safe for concurrent use.
 type denyCache struct {
-	mu   sync.Mutex
-	size int
-	m    map[string]denial
+	mu    sync.Mutex
+	size  int
+	epoch uint64 // moved on by forget
+	m     map[string]denial
 }
 
 // A denial is one refusal by Redis.
@@ -38,25 +43,30 @@ func newDenyCache(size int) *denyCache {
 	return &denyCache{size: size, m: make(map[string]denial)}
 }
 
-// refuse returns the entry that refuses n tokens for key at now, if any.
-func (c *denyCache) refuse(key string, n int, now int64) (denial, bool) {
+// refuse returns the entry that refuses n tokens for key at now, if any,
+// and the epoch, for a put after the call to Redis that follows a miss.
+func (c *denyCache) refuse(key string, n int, now int64) (e denial, ok bool, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[key]
+	e, ok = c.m[key]
 	switch {
 	case !ok:
-		return denial{}, false
+		return denial{}, false, c.epoch
 	case now >= e.until:
 		delete(c.m, key)
-		return denial{}, false
+		return denial{}, false, c.epoch
 	}
-	return e, n >= e.n
+	return e, n >= e.n, c.epoch
 }
 
-// put records a refusal of key.
-func (c *denyCache) put(key string, e denial, now int64) {
+// put records a refusal of key by a call that started at epoch, unless a
+// key was forgotten since.
+func (c *denyCache) put(key string, e denial, now int64, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.epoch != epoch {
+		return
+	}
 	if _, ok := c.m[key]; !ok && len(c.m) >= c.size {
 		c.evict(now)
 	}
@@ -84,10 +94,11 @@ func (c *denyCache) evict(now int64) {
 	}
 }
 
-// forget drops key's entry.
+// forget drops key's entry, and any refusal still on its way.
 func (c *denyCache) forget(key string) {
 	c.mu.Lock()
 	delete(c.m, key)
+	c.epoch++
 	c.mu.Unlock()
 }
 

@@ -182,6 +182,39 @@ func TestFailedProbe(t *testing.T) {
 	})
 }
 
+// TestStuckProbe: a probe that never comes back keeps the others from
+// Redis for one cooldown only; then the next call probes, and its answer
+// ends the outage.
+func TestStuckProbe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: down}
+		l := New(f, 10, 4)
+		l.Take(context.Background(), "k", 1)
+		time.Sleep(DefaultCooldown)
+		release := make(chan struct{})
+		f.setAnswer(func(bool) (any, error) {
+			<-release
+			return nil, refused
+		})
+		var wg sync.WaitGroup
+		wg.Go(func() { l.Take(context.Background(), "k", 1) })
+		synctest.Wait() // the probe hangs
+		if _, err := l.Take(context.Background(), "k", 1); !errors.Is(err, errCooldown) {
+			t.Errorf("Take beside the stuck probe = %v, want a fast failure", err)
+		}
+		f.setAnswer(nil) // the server is back
+		time.Sleep(DefaultCooldown)
+		if _, err := l.Take(context.Background(), "k", 1); err != nil {
+			t.Errorf("Take a cooldown after the stuck probe = %v, want an answer", err)
+		}
+		if _, err := l.Take(context.Background(), "k", 1); err != nil {
+			t.Errorf("Take after the second probe answered = %v, want nil", err)
+		}
+		close(release)
+		wg.Wait()
+	})
+}
+
 // TestNoCooldown: with SetCooldown(0) every call tries Redis.
 func TestNoCooldown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

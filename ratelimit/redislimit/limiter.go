@@ -38,7 +38,8 @@ const DefaultCooldown = 500 * time.Millisecond
 //
 // Every method makes at most one round trip to Redis (a cancelled Wait makes
 // a second to give its tokens back) and none with rate.Inf. Durations in
-// Decisions are whole microseconds, rounded up.
+// Decisions are whole microseconds, rounded up, and at most 2^53 µs (285
+// years), which a bucket slow enough to take longer reports instead.
 //
 // The zero value is not usable; use New. A Limiter is safe for concurrent
 // use, its setters included, and must not be copied after first use.
@@ -119,8 +120,11 @@ func (l *Limiter) Take(ctx context.Context, key string, n int) (ratelimit.Decisi
 	cfg := l.cfg.Load()
 	rkey := cfg.prefix + key
 	now := l.now()
+	var epoch uint64
 	if cfg.cache != nil {
-		if e, ok := cfg.cache.refuse(rkey, n, now); ok {
+		var e denial
+		var ok bool
+		if e, ok, epoch = cfg.cache.refuse(rkey, n, now); ok {
 			return l.cached(e, now), nil
 		}
 	}
@@ -136,7 +140,7 @@ func (l *Limiter) Take(ctx context.Context, key string, n int) (ratelimit.Decisi
 		// Times are taken before the call: the entry ends no later than
 		// Redis's refusal does, whatever the trip cost.
 		us := int64(time.Microsecond)
-		cfg.cache.put(rkey, denial{n: n, remaining: int(r.remaining), until: now + r.wait*us, full: now + r.full*us}, now)
+		cfg.cache.put(rkey, denial{n: n, remaining: int(r.remaining), until: now + r.wait*us, full: now + r.full*us}, now, epoch)
 	}
 	return l.decision(r), nil
 }
@@ -158,7 +162,10 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 	cfg := l.cfg.Load()
 	rkey := cfg.prefix + key
 	if cfg.cache != nil {
+		// Again when the call is over: a refusal that Redis gave before
+		// the DEL may reach the cache after the first forget.
 		cfg.cache.forget(rkey)
+		defer cfg.cache.forget(rkey)
 	}
 	if cfg.local != nil {
 		cfg.local.Reset(key)
@@ -178,7 +185,7 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 // error or timeout opens the breaker and wraps ErrUnavailable; any other
 // error, one that Redis answered, says "redislimit: ".
 func (l *Limiter) call(ctx context.Context, cfg *config, s script, key string, args ...any) (any, error) {
-	ok, probe := l.br.enter(l.now())
+	ok, probe := l.br.enter(l.now(), cfg.cooldown)
 	if !ok {
 		return nil, &unavailableError{errCooldown}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
 )
 
 // Tests against the real server at REDIS_ADDR. Time here is real: bounds
@@ -222,5 +223,33 @@ func TestServerWaitDeadline(t *testing.T) {
 	}
 	if err := l.WaitN(context.Background(), key, 2); err == nil {
 		t.Errorf("WaitN(2 > burst) = nil, want ErrNeverAllowed")
+	}
+}
+
+// TestServerExtremes: a rate so low, or a burst so large, that the bucket
+// takes centuries to fill still limits, with durations capped at 2^53 µs
+// rather than overflowing into negative or "never" values.
+func TestServerExtremes(t *testing.T) {
+	c := newClient(t)
+	const most = (1 << 53) * time.Microsecond
+	for _, tc := range []struct {
+		r     rate.Limit
+		burst int
+	}{{1e-9, 10}, {1e-13, 1}, {1e-20, 2}, {1, 1 << 40}} {
+		l := New(c, tc.r, tc.burst)
+		key := testKey(t)
+		if d := take(t, l, key, tc.burst); !d.Allowed || d.ResetAfter <= 0 || d.ResetAfter > most {
+			t.Errorf("rate %g, burst %d: first Take = %+v, want allowed, ResetAfter in (0, 2^53µs]", float64(tc.r), tc.burst, d)
+		}
+		for range 2 {
+			d := take(t, l, key, 1)
+			if d.Allowed || d.RetryAfter <= 0 || d.RetryAfter > most || d.ResetAfter <= 0 {
+				t.Errorf("rate %g, burst %d: next Take = %+v, want refused, RetryAfter in (0, 2^53µs]", float64(tc.r), tc.burst, d)
+			}
+		}
+		// PTTL read raw: go-redis's Duration overflows past 292 years.
+		if ms, err := c.Do(context.Background(), "PTTL", DefaultPrefix+key).Int64(); err != nil || ms <= 0 {
+			t.Errorf("rate %g, burst %d: key's PTTL %d ms, %v; want positive", float64(tc.r), tc.burst, ms, err)
+		}
 	}
 }

@@ -28,7 +28,11 @@ import (
 // wait in µs (0: now or never, -1: no bound). Reply: allowed (0/1), whole
 // tokens left, µs until n tokens are there (the wait, when allowed; -1 when
 // n > burst), µs until the bucket is full, and, for a wait (ARGV[4] not 0)
-// that is allowed, the new TAT in the two-part form. A token count within
+// that is allowed, the new TAT in the two-part form. Durations in the reply
+// and the PX are capped at 2^53 (285 years in µs), so that a tiny rate or a
+// huge burst never overflows the server's integers or a time.Duration, and
+// a TAT past 2^53 µs (the year 2255) keeps no fraction, which it could not
+// hold anyway. A token count within
 // 1e-9 of an integer counts as it, so rounding in the float arithmetic
 // never refuses a token that is due.
 const takeSrc = `
@@ -36,6 +40,7 @@ if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local iv, burst, n, most = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local cap = 9007199254740992
 local hi, lo = now, 0
 local v = redis.call('GET', KEYS[1])
 if v then
@@ -51,13 +56,13 @@ end
 local used = (hi - now) + lo
 local eps = 1e-9 * iv
 if n > burst then
-	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), -1, math.ceil(used - eps)}
+	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), -1, math.min(math.ceil(used - eps), cap)}
 end
 local after = used + n * iv
 local wait = after - burst * iv
 local ok = n == 0 or wait <= eps or (most ~= 0 and (most < 0 or math.ceil(wait) <= most))
 if not ok then
-	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), math.ceil(wait), math.ceil(used - eps)}
+	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), math.min(math.ceil(wait), cap), math.min(math.ceil(used - eps), cap)}
 end
 if wait <= eps then wait = 0 end
 if n == 0 then
@@ -67,14 +72,18 @@ else
 	local dh = math.floor(d)
 	hi, lo = hi + dh, lo + (d - dh)
 	if lo >= 1 then hi, lo = hi + 1, lo - 1 end
-	if lo == 0 then v = hi else v = string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5)) end
-	redis.call('SET', KEYS[1], v, 'PX', math.ceil(after / 1000))
+	if lo == 0 or hi >= cap then v = hi else v = string.format('%d %d', hi, math.floor(lo * cap + 0.5)) end
+	local px = math.ceil(after / 1000)
+	if px > cap then px = cap end
+	redis.call('SET', KEYS[1], v, 'PX', px)
 end
 local left = math.max(0, math.floor(burst - after / iv + 1e-9))
+local full = math.ceil(after - eps)
+if full > cap then full = cap end
 if most ~= 0 then
-	return {1, left, math.ceil(wait), math.ceil(after - eps), string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5))}
+	return {1, left, math.min(math.ceil(wait), cap), full, string.format('%d %d', hi, math.floor(lo * cap + 0.5))}
 end
-return {1, left, math.ceil(wait), math.ceil(after - eps)}
+return {1, left, math.ceil(wait), full}
 `
 
 // giveBackSrc returns the tokens of a Wait that will not use them, as far as
@@ -104,12 +113,13 @@ local dh = math.floor(back)
 hi, lo = hi - dh, lo - (back - dh)
 if lo < 0 then hi, lo = hi - 1, lo + 1 end
 local ahead = (hi - now) + lo
+local px = math.min(math.ceil(ahead / 1000), 9007199254740992)
 if ahead <= 0 then
 	redis.call('DEL', KEYS[1])
-elseif lo == 0 then
-	redis.call('SET', KEYS[1], hi, 'PX', math.ceil(ahead / 1000))
+elseif lo == 0 or hi >= 9007199254740992 then
+	redis.call('SET', KEYS[1], hi, 'PX', px)
 else
-	redis.call('SET', KEYS[1], string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5)), 'PX', math.ceil(ahead / 1000))
+	redis.call('SET', KEYS[1], string.format('%d %d', hi, math.floor(lo * 9007199254740992 + 0.5)), 'PX', px)
 end
 return 1
 `

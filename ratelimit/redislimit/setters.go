@@ -52,8 +52,10 @@ func (l *Limiter) SetErrorHandler(h func(error)) {
 // error or timeout (DefaultCooldown until then). Calls in that time fail at
 // once, as though Redis had failed again, and are decided by the failure
 // policy. After it, one call probes Redis while the others keep failing
-// fast; its success ends the cooldown, its failure starts another. With 0
-// every call tries Redis. SetCooldown panics if d < 0.
+// fast; its success ends the cooldown, its failure starts another. A probe
+// not back within a cooldown lets the next call probe too, so a call that
+// hangs (a client without timeouts) never keeps the others from Redis for
+// good. With 0 every call tries Redis. SetCooldown panics if d < 0.
 func (l *Limiter) SetCooldown(d time.Duration) {
 	if d < 0 {
 		panic("redislimit: cooldown < 0")
@@ -69,8 +71,10 @@ func (l *Limiter) SetCooldown(d time.Duration) {
 // down). The cache never allows an event and never refuses past the time
 // Redis named, so the limit is as exact as without it; under a flood on one
 // key over its limit, about two calls per token reach Redis instead of one
-// per request. A Reset from another process is not seen until the time
-// runs out. Turning the cache off or on again empties it.
+// per request. Reset, and a cancelled Wait giving its tokens back, clear
+// the key's entry (and a refusal still on its way); done in another
+// process, they are not seen until its time runs out. Turning the cache off
+// or on again empties it.
 func (l *Limiter) SetDenyCache(size int) {
 	var c *denyCache
 	if size > 0 {

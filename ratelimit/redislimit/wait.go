@@ -81,6 +81,9 @@ func (l *Limiter) giveBack(ctx context.Context, cfg *config, rkey string, n int,
 	if _, err := l.call(ctx, cfg, giveBackScript, rkey, l.interval, n, tat); err != nil {
 		cfg.report(err)
 	}
+	if cfg.cache != nil {
+		cfg.cache.forget(rkey) // the tokens may come sooner than it says
+	}
 }
 
 // failWait applies the failure policy to a wait that Redis did not decide.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gopatterns/concurrency/ratelimit"
@@ -111,4 +112,33 @@ func TestWaitNeverAllowed(t *testing.T) {
 	if calls, _ := f.counts(); calls != 0 {
 		t.Errorf("%d calls reached the server, want 0", calls)
 	}
+}
+
+// TestGiveBackError: a give-back that Redis does not take reaches the error
+// handler, and the cancelled Wait still returns its context's cause.
+func TestGiveBackError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeScripter{answer: func(bool) (any, error) {
+			return []any{int64(1), int64(0), int64(1000000), int64(2000000), "1700000002000000 0"}, nil
+		}}
+		l := New(f, 1, 1)
+		var heard []error
+		l.SetErrorHandler(func(err error) { heard = append(heard, err) })
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- l.Wait(ctx, "k") }()
+		synctest.Wait() // reserved, asleep
+		f.setAnswer(down)
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Wait = %v, want Canceled", err)
+		}
+		if len(heard) != 1 || !errors.Is(heard[0], ErrUnavailable) {
+			t.Errorf("the handler heard %v, want one error wrapping ErrUnavailable", heard)
+		}
+		if calls, _ := f.counts(); calls != 2 {
+			t.Errorf("%d calls reached the server, want 2: the reservation and the give-back", calls)
+		}
+	})
 }
