@@ -59,12 +59,13 @@ func (v *level) take(now int64, n int, l *limits) Decision {
 	t := min(v.refilled(now, l), l.burst)
 	var d Decision
 	switch need := float64(n) * nano; {
+	case n == 0:
+		// A peek is allowed even while waits hold the bucket in debt.
+		d.Allowed = true
 	case t >= need:
 		d.Allowed = true
-		if n > 0 {
-			t -= need
-			v.set(now, t)
-		}
+		t -= need
+		v.set(now, t)
 	case need > l.burst:
 		d.RetryAfter = never
 	default:
