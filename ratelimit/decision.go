@@ -38,8 +38,8 @@ type Decision struct {
 	RetryAfter time.Duration
 
 	// ResetAfter is the time until the bucket is full again, rounded up to
-	// the nanosecond; 0 when it is full now, negative when it never fills
-	// (rate 0).
+	// the nanosecond; 0 when it is full now, negative when it never fills:
+	// the rate is 0, or it would fill beyond the bucket's clock.
 	ResetAfter time.Duration
 }
 

@@ -30,3 +30,19 @@ func TestPeekInDebt(t *testing.T) {
 		cancel()
 	})
 }
+
+// TestResetAfterBeyondClock checks that ResetAfter is negative when the
+// bucket would fill only beyond its clock of about 292 years, as RetryAfter
+// is for tokens that come that late.
+func TestResetAfterBeyondClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := NewTokenBucket(1e-12, 2) // a token every 31,700 years
+		d := b.Take(1)
+		if !d.Allowed || d.ResetAfter >= 0 {
+			t.Errorf("Take(1) = %+v, want allowed, ResetAfter < 0", d)
+		}
+		if d := b.Take(2); d.Allowed || d.RetryAfter >= 0 {
+			t.Errorf("Take(2) = %+v, want refused, RetryAfter < 0", d)
+		}
+	})
+}
