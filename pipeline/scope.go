@@ -14,7 +14,9 @@ import (
 // the module, so a context made from the scope's context with
 // context.WithTimeout, WithValue and so on leads to it too. A scope made
 // under another scope's context is nested: its goroutines register with
-// both, and each Wait joins them.
+// both, and each Wait joins them. A panic among them belongs to the inner
+// scope: it cancels the inner scope's context, not the outer one's, and
+// only the inner scope's Wait re-raises it, so call that Wait too.
 //
 // Under a scope, a panic in a stage's f, in the seq of FromSeq, or in
 // Throttle's limiter does not crash the program: it is recovered as a

@@ -38,8 +38,8 @@ type Decision struct {
 	RetryAfter time.Duration
 
 	// ResetAfter is the time until the bucket is full again, rounded up to
-	// the nanosecond; 0 when it is full now, negative when it never fills
-	// (rate 0).
+	// the nanosecond; 0 when it is full now, negative when it never fills:
+	// the rate is 0, or it would fill beyond the bucket's clock.
 	ResetAfter time.Duration
 }
 
@@ -59,12 +59,13 @@ func (v *level) take(now int64, n int, l *limits) Decision {
 	t := min(v.refilled(now, l), l.burst)
 	var d Decision
 	switch need := float64(n) * nano; {
+	case n == 0:
+		// A peek is allowed even while waits hold the bucket in debt.
+		d.Allowed = true
 	case t >= need:
 		d.Allowed = true
-		if n > 0 {
-			t -= need
-			v.set(now, t)
-		}
+		t -= need
+		v.set(now, t)
 	case need > l.burst:
 		d.RetryAfter = never
 	default:

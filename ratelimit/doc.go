@@ -5,7 +5,7 @@
 // Every limiter reads the time with time.Now or time.Since and sleeps with
 // time.NewTimer, so it works inside a testing/synctest bubble. No limiter
 // starts a goroutine; only Throttle does, and it exits when its input is
-// drained or its context is done.
+// drained, its context is done or its limiter's Wait fails.
 //
 // # Late wake-ups
 //

@@ -215,9 +215,10 @@ func (k *Keyed[K]) Reset(key K) {
 }
 
 // SetMaxKeys bounds the number of keys held to n, evicting keys at once if
-// there are more, full buckets first. Each shard may then hold its share of
-// n; below 64 keys per shard, fewer shards are used. n <= 0 removes the
-// bound.
+// there are more, full buckets first, and giving back the memory they held,
+// so that a bound set after a flood of keys bounds memory too. Each shard
+// may then hold its share of n; below 64 keys per shard, fewer shards are
+// used. n <= 0 removes the bound.
 func (k *Keyed[K]) SetMaxKeys(n int) {
 	if k.shards == nil {
 		return
@@ -226,7 +227,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 		k.shards[i].mu.Lock()
 		defer k.shards[i].mu.Unlock()
 	}
-	now := int64(time.Since(k.base))
+	now := k.now()
 	active := len(k.shards)
 	if n > 0 {
 		active = min(active, max(n/minShardKeys, 1))
@@ -246,6 +247,7 @@ func (k *Keyed[K]) SetMaxKeys(n int) {
 		for s.max > 0 && s.t.n > s.max {
 			s.evict(k, now)
 		}
+		s.shrink()
 	}
 }
 

@@ -69,17 +69,26 @@ func (s *keyedShard[K]) add(k *Keyed[K], h uint64, key K, now int64) uint64 {
 // again rather than being stored anew.
 func (s *keyedShard[K]) sweep(k *Keyed[K], now int64) {
 	s.t.sweep(func(i uint64) bool { return s.forgettable(i, now, &k.lim) })
-	size := len(s.t.tags)
-	switch {
-	case s.t.n*2 > size:
+	if size := len(s.t.tags); s.t.n*2 > size {
 		s.t.resize(2 * size)
-	case s.t.n*16 < size && size > minTable:
-		small := minTable
-		for small < s.t.n*4 {
-			small *= 2
-		}
-		s.t.resize(small)
+	} else {
+		s.shrink()
 	}
+}
+
+// shrink resizes the table to a quarter in use if less than a sixteenth of
+// it is: after a sweep, or after SetMaxKeys evicted keys, so that a bound
+// set after a flood of keys gives the flood's memory back.
+func (s *keyedShard[K]) shrink() {
+	size := len(s.t.tags)
+	if s.t.n*16 >= size || size <= minTable {
+		return
+	}
+	small := minTable
+	for small < s.t.n*4 {
+		small *= 2
+	}
+	s.t.resize(small)
 }
 
 // reuseProbes is how many slots of a key's probe run add looks at for a

@@ -150,14 +150,10 @@ func (s *Scope) Exit() {
 func (s *Scope) exit(n int) {
 	s.mu.Lock()
 	s.running -= n
-	finish := s.running == 0 && s.waiting && !s.finished
-	if finish {
+	if s.running == 0 && s.waiting && !s.finished {
 		s.finishLocked()
 	}
 	s.mu.Unlock()
-	if finish {
-		s.cancel(context.Canceled)
-	}
 }
 
 // finishLocked ends the scope: it takes what Wait returns from the context
@@ -181,16 +177,16 @@ func (s *Scope) Wait() error {
 		return nil // the zero Scope
 	}
 	s.mu.Lock()
-	finish := !s.waiting && s.running == 0
-	s.waiting = true
-	if finish {
+	if !s.waiting && s.running == 0 {
 		s.finishLocked()
 	}
+	s.waiting = true
 	s.mu.Unlock()
-	if finish {
-		s.cancel(context.Canceled)
-	}
 	<-s.done
+	// Each Wait cancels the context itself, rather than the goroutine that
+	// finished the scope, so that the context is done whenever a Wait has
+	// returned.
+	s.cancel(context.Canceled)
 	if s.panicked != nil {
 		panic(s.panicked)
 	}
