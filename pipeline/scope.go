@@ -66,6 +66,9 @@ func (s *Scope) Stop(cause error) {
 //
 // A channel function called with the scope's context after Wait returned
 // starts no goroutine: its outputs are closed at once.
+//
+// A stage's f must not call Wait on its own scope: Wait would wait for the
+// goroutine that called it, and never return.
 func (s *Scope) Wait() error {
 	return s.s.Wait()
 }
