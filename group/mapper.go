@@ -75,7 +75,8 @@ func (m *mapper[T, R]) run() {
 // GODEBUG=panicnil=1, where it returns nil for panic(nil).
 func (m *mapper[T, R]) work(rest span) {
 	defer m.wg.Done()
-	if perr := panics.Call(func() { m.loop(&rest) }, func() { m.goexit(rest) }); perr != nil {
+	perr := panics.Call(func() { m.loop(&rest) }, func() { m.goexit(rest) })
+	if perr != nil {
 		m.panicked(perr)
 	}
 }
