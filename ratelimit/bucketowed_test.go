@@ -81,3 +81,27 @@ func TestZeroRateWaitWithDeadline(t *testing.T) {
 		t.Errorf("Keyed: Wait() at rate 0 = %v, want ErrNeverAllowed", err)
 	}
 }
+
+// TestZeroRateLeftoverOwesNothing checks that tokens left at rate 0 are
+// owed to no Wait once the rate rises: they are the burst, which the rate
+// never added, so the bucket lets burst Waits pass at once, like any bucket
+// whose newest Wait lies far back. A Wait that took the last token at rate
+// 0 got it at its own time, and the new rate then owes the tokens it adds
+// since, for CatchUp.
+func TestZeroRateLeftoverOwesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		burst, want int
+	}{{2, 2}, {1, 9}} {
+		conctest.Bubble(t, func(t *testing.T) {
+			b := NewTokenBucket(0, tc.burst)
+			if err := b.Wait(context.Background()); err != nil {
+				t.Fatalf("Wait() = %v, want nil", err)
+			}
+			b.SetLimit(1_000)
+			time.Sleep(9 * time.Millisecond)
+			if got := waitsAtOnce(t, b.Wait); got != tc.want {
+				t.Errorf("burst %d, 9ms after SetLimit(1000): %d Waits at once, want %d", tc.burst, got, tc.want)
+			}
+		})
+	}
+}
