@@ -68,3 +68,27 @@ func TestUntilClockEnd(t *testing.T) {
 		t.Errorf("until the clock's last nanosecond = %v, want never", d)
 	}
 }
+
+// TestUntilEstimateShort checks until where its first estimate, from a
+// division, falls a nanosecond short: at 1666.6666666666665 tokens a second, 1.2ms
+// refill 1.9999999999999998 tokens, so 2 tokens take 1.2ms and 1ns. Near
+// the end of the clock, that nanosecond is the clock's last one, which
+// counts as beyond it.
+func TestUntilEstimateShort(t *testing.T) {
+	l := limits{perNs: 1666.6666666666665, burst: 2 * nano}
+	var v level
+	if d, want := v.until(0, 2*nano, &l), 1200*time.Microsecond+1; d != want {
+		t.Errorf("until 2 tokens at 1666.67 a second = %v, want %v", d, want)
+	}
+	v.last = math.MaxInt64 - 1_200_001
+	if d := v.until(v.last, 2*nano, &l); d != never {
+		t.Errorf("until 2 tokens ending at the clock's last nanosecond = %v, want never", d)
+	}
+	conctest.Bubble(t, func(t *testing.T) {
+		b := NewTokenBucket(1666.6666666666665, 2)
+		b.AllowN(2)
+		if d := b.Take(2); d.RetryAfter != 1200*time.Microsecond+1 {
+			t.Errorf("Take(2) on an empty bucket at 1666.67 a second = %+v, want RetryAfter 1.2ms+1ns", d)
+		}
+	})
+}
