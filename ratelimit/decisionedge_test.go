@@ -80,6 +80,10 @@ func TestUntilEstimateShort(t *testing.T) {
 	if d, want := v.until(0, 2*nano, &l), 1200*time.Microsecond+1; d != want {
 		t.Errorf("until 2 tokens at 1666.67 a second = %v, want %v", d, want)
 	}
+	v.last = int64(time.Hour)
+	if d, want := v.until(v.last, 2*nano, &l), 1200*time.Microsecond+1; d != want {
+		t.Errorf("until 2 tokens at 1666.67 a second, an hour in = %v, want %v", d, want)
+	}
 	v.last = math.MaxInt64 - 1_200_001
 	if d := v.until(v.last, 2*nano, &l); d != never {
 		t.Errorf("until 2 tokens ending at the clock's last nanosecond = %v, want never", d)
