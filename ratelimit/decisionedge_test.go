@@ -96,3 +96,23 @@ func TestUntilEstimateShort(t *testing.T) {
 		}
 	})
 }
+
+// TestUntilWithinClock checks that until finds times more than 2^62ns (146
+// years) ahead that the clock still holds, as a wait would wait for them:
+// only times beyond the clock are never.
+func TestUntilWithinClock(t *testing.T) {
+	l := limits{perNs: 1, burst: 1 << 63}
+	var v level
+	for _, d := range []time.Duration{1 << 62, 1<<62 + 1<<61} {
+		// A float64 counts in steps of 512 or 1024 there: refilled reaches
+		// d a few hundred nanoseconds early.
+		got := v.until(0, float64(d), &l)
+		if got < d-1024 || got > d || refill(1, int64(got)) < float64(d) || refill(1, int64(got)-1) >= float64(d) {
+			t.Errorf("until %v at one unit a nanosecond = %v, want the least time that refills it, about %v", float64(d), got, d)
+		}
+		b := bucket{level: v, due: noDue, owed: noDue}
+		if got, _, err := b.reserve(0, float64(d), &l, math.MaxInt64); err != nil || got != d {
+			t.Errorf("reserve %v at one unit a nanosecond = %v, %v; want %v", float64(d), got, err, d)
+		}
+	}
+}
