@@ -9,6 +9,7 @@ func TestShardForgettable(t *testing.T) {
 	const now = int64(10 * keepIdle)
 	fast := newLimits(1_000, 1) // owed tokens can exceed the burst
 	zero := newLimits(0, 1)
+	even := newLimits(100, 1) // owed tokens reach the burst, never more
 	for _, tc := range []struct {
 		name string
 		l    limits
@@ -22,6 +23,7 @@ func TestShardForgettable(t *testing.T) {
 		{"short of full at rate 0", zero, bucket{level{nano - 1, now - 2*int64(keepIdle)}, noDue, noDue}, false},
 		{"owed until now", fast, bucket{level{0, now - 2*int64(keepIdle)}, now, now - int64(CatchUp)}, false},
 		{"owed until a nanosecond ago", fast, bucket{level{0, now - 2*int64(keepIdle)}, now, now - int64(CatchUp) - 1}, true},
+		{"owed no more than burst", even, bucket{level{0, now - 2*int64(keepIdle)}, now, now - int64(CatchUp)/2}, true},
 	} {
 		var s keyedShard[int]
 		s.t.add(1, 1, tc.b)
