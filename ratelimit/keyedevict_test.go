@@ -32,3 +32,21 @@ func TestKeyedMaxKeysKeepsOwedAtBurst(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyedMaxKeysEvictsMostTokens checks that with no full bucket in the
+// sample, the one with the most tokens is evicted: its answers change least
+// when it starts again from a full burst.
+func TestKeyedMaxKeysEvictsMostTokens(t *testing.T) {
+	for i := 0; i < 64 && !t.Failed(); i++ { // the sample starts at a random slot
+		conctest.Bubble(t, func(t *testing.T) {
+			k := NewKeyed[string](1, 10)
+			k.SetMaxKeys(2)
+			k.Take("rich", 1)  // 9 tokens left
+			k.Take("poor", 10) // none left
+			k.Allow("new")     // evicts one of the two
+			if d := k.Take("poor", 1); d.Allowed {
+				t.Errorf("run %d: the empty bucket was evicted, not the one with 9 tokens", i)
+			}
+		})
+	}
+}
