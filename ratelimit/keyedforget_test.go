@@ -36,3 +36,29 @@ func TestShardForgettable(t *testing.T) {
 		}
 	}
 }
+
+// TestTableSample checks that sample visits n distinct slots in use, or
+// every one if fewer are, and stops when f returns false.
+func TestTableSample(t *testing.T) {
+	for _, tc := range []struct{ keys, n, stop, want int }{
+		{20, 8, -1, 8}, {3, 8, -1, 3}, {8, 8, -1, 8}, {20, 8, 2, 2}, {0, 8, -1, 0},
+	} {
+		for range 16 { // the sample starts at a random slot
+			var tb keyedTable[int]
+			for key := range tc.keys {
+				tb.add(uint64(key)*0x9E3779B97F4A7C15, key, keyBucket(key))
+			}
+			seen := map[uint64]bool{}
+			tb.sample(tc.n, func(i uint64, b bucket) bool {
+				if tb.tags[i] == 0 || seen[i] || b != tb.bucket(i) {
+					t.Errorf("%d keys: sample visited slot %d again, or an empty one", tc.keys, i)
+				}
+				seen[i] = true
+				return len(seen) != tc.stop
+			})
+			if len(seen) != tc.want {
+				t.Errorf("%d keys, sample(%d) stopping after %d: %d slots visited, want %d", tc.keys, tc.n, tc.stop, len(seen), tc.want)
+			}
+		}
+	}
+}
