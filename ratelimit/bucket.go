@@ -141,9 +141,10 @@ func (b *bucket) reserve(now int64, n float64, l *limits, maxWait time.Duration)
 	b.set(now, t)
 	b.due = max(b.due, r.due)
 	b.owed = r.due
-	if t > 0 && l.perNs > 0 {
+	if t > 0 {
 		// Tokens left over stay owed as long as the refill that made them:
-		// they fell due t/perNs ago. Older than CatchUp is as good as never.
+		// they fell due t/perNs ago, which at rate 0 (t/perNs = +Inf) is
+		// never. Older than CatchUp is as good as never.
 		b.owed = at - int64(min(t/l.perNs, float64(CatchUp+1)))
 	}
 	return delay, r, nil

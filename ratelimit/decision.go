@@ -107,7 +107,7 @@ func (v *level) until(now int64, goal float64, l *limits) time.Duration {
 	// x, the time since last, comes first from a division, then to the
 	// nanosecond from refilled's own products, which may round either way.
 	est := math.Ceil((goal - v.tokens) / l.perNs)
-	if est >= float64(math.MaxInt64-v.last) || est >= 1<<62 {
+	if est >= float64(math.MaxInt64-v.last) {
 		return never
 	}
 	holds := func(x int64) bool { return v.tokens+refill(l.perNs, x) >= goal }

@@ -118,6 +118,7 @@ func TestShardSweepResizes(t *testing.T) {
 		{live: 400, idle: 368, size: 1024, want: 1024},
 		{live: 100, idle: 1436, size: 2048, want: 512},
 		{live: 3, idle: 1533, size: 2048, want: minTable},
+		{live: 64, idle: 1000, size: 2048, want: 256}, // exactly a quarter in use
 	} {
 		k := NewKeyed[int](1, 1)
 		var s keyedShard[int]

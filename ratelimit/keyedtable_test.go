@@ -102,7 +102,9 @@ func keyBucket(key int) bucket {
 // must leave every other key findable.
 func TestKeyedTableRemoveWraps(t *testing.T) {
 	// Homes near the end of a 16-slot table, so the runs wrap to slot 0.
-	for _, homes := range [][]uint64{{15, 15, 15}, {14, 15, 14, 0}, {13, 14, 14, 15, 15, 0, 1, 15, 0}} {
+	// In {3, 5, 3} and {14, 0, 14, 14}, a key at its home follows the removed
+	// one in its run and must stay there.
+	for _, homes := range [][]uint64{{15, 15, 15}, {14, 15, 14, 0}, {13, 14, 14, 15, 15, 0, 1, 15, 0}, {3, 5, 3}, {14, 0, 14, 14}} {
 		for victim := range homes {
 			removeOne(t, homes, victim)
 		}
