@@ -1,0 +1,39 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gopatterns/concurrency/internal/conctest"
+	"github.com/gopatterns/concurrency/pipeline"
+)
+
+// TestBatchEdges checks the smallest batch size, and that an input that
+// ends on a full batch is not followed by an empty one.
+func TestBatchEdges(t *testing.T) {
+	for _, tc := range []struct {
+		size int
+		want [][]int
+	}{
+		{1, [][]int{{1}, {2}, {3}, {4}}},
+		{2, [][]int{{1, 2}, {3, 4}}},
+		{4, [][]int{{1, 2, 3, 4}}},
+	} {
+		t.Run(fmt.Sprintf("size=%d", tc.size), func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				in, send := feed[int]()
+				out := pipeline.Batch(context.Background(), in, tc.size, time.Hour)
+				go func() {
+					send(1, 2, 3, 4)
+					close(in)
+				}()
+				if got := drain(out); !slices.EqualFunc(got, tc.want, slices.Equal) {
+					t.Errorf("Batch(size=%d) = %v, want %v", tc.size, got, tc.want)
+				}
+			})
+		})
+	}
+}
