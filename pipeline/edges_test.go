@@ -37,3 +37,21 @@ func TestBatchEdges(t *testing.T) {
 		})
 	}
 }
+
+// TestMapEmptyInput: an input without items ends the sequence at once.
+func TestMapEmptyInput(t *testing.T) {
+	for name, mapf := range maps {
+		for _, workers := range []int{1, 4} {
+			n := 0
+			for _, err := range mapf(context.Background(), func(func(int) bool) {}, workers, okSquare) {
+				if err != nil {
+					t.Errorf("%s(workers=%d) of no items yielded %v", name, workers, err)
+				}
+				n++
+			}
+			if n != 0 {
+				t.Errorf("%s(workers=%d) of no items yielded %d pairs, want none", name, workers, n)
+			}
+		}
+	}
+}
