@@ -55,3 +55,15 @@ func TestMapEmptyInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTeeOne: Tee with one output passes every value on.
+func TestTeeOne(t *testing.T) {
+	ctx := context.Background()
+	outs := pipeline.Tee(ctx, pipeline.Generate(ctx, 1, 2, 3), 1)
+	if len(outs) != 1 {
+		t.Fatalf("Tee(n=1) returned %d channels, want 1", len(outs))
+	}
+	if got := drain(outs[0]); !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("Tee(n=1) delivered %v, want [1 2 3]", got)
+	}
+}
