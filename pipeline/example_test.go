@@ -207,3 +207,31 @@ func ExampleScope_Wait_panic() {
 	// Collect stopped by a panic: true
 	// Wait panicked with: strconv.Atoi: parsing "x": invalid syntax
 }
+
+// Stop ends a pipeline once its consumer has what it needs. The cause given
+// to Stop is what Wait returns, and what context.Cause reports to any code
+// that watches the scope's context.
+func ExampleScope_Stop() {
+	errEnough := errors.New("three lines are enough")
+	s, ctx := pipeline.WithScope(context.Background())
+	lines := pipeline.FromSeq(ctx, func(yield func(string) bool) {
+		for i := 1; yield("line " + strconv.Itoa(i)); i++ {
+		}
+	})
+	for line := range lines {
+		fmt.Println(line)
+		if line == "line 3" {
+			s.Stop(errEnough)
+			break
+		}
+	}
+	err := s.Wait()
+	fmt.Println("Wait:", err)
+	fmt.Println("Cause is the same:", context.Cause(ctx) == err)
+	// Output:
+	// line 1
+	// line 2
+	// line 3
+	// Wait: three lines are enough
+	// Cause is the same: true
+}

@@ -102,7 +102,7 @@ func TestOrderedMapRandomDelays(t *testing.T) {
 
 func TestMapWorkerLimit(t *testing.T) {
 	for name, mapf := range maps {
-		for _, workers := range []int{-1, 0, 1, 3} {
+		for _, workers := range []int{-1, 0, 1, 3, 32} { // 32: more than the 16 chunks of the smallest window
 			conctest.Bubble(t, func(t *testing.T) {
 				var tr conctest.Tracker
 				for _, err := range mapf(context.Background(), slices.Values(ints(100)), workers,

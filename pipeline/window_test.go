@@ -103,6 +103,8 @@ func TestSealed(t *testing.T) {
 		{3<<genShift | 5, 3, false},            // the open chunk
 		{3<<genShift | sealedBit | 5, 3, true}, // the open chunk, sealed
 		{3<<genShift | stopBit, 3, true},       // the loop has ended
+		{5, 0, false},                          // the first chunk, open
+		{1<<genShift | 5, 0, true},             // the first chunk, gone
 	} {
 		m := &mapper[int, int]{fill: tc.fill}
 		if got := m.sealed(tc.seq); got != tc.want {

@@ -98,3 +98,31 @@ func TestWorkerTimesSingleItems(t *testing.T) {
 		m.wg.Wait()
 	})
 }
+
+// TestAdapt: the chunk size grows at most twofold at a time while items
+// are cheap (on a fake clock, free), up to maxItems; it shrinks at once to
+// what targetCost allows, but never below one item.
+func TestAdapt(t *testing.T) {
+	for _, tc := range []struct {
+		target, n int
+		cost      time.Duration
+		want      int64
+	}{
+		{1, 1, 0, 2},
+		{4, 4, 0, 8},
+		{64, 4, 0, 64},        // a chunk cut short by a steal
+		{2048, 4096, 0, 4096}, // at most maxItems
+		{4096, 4096, 0, 4096}, // at most maxItems
+		{64, 4, 40 * time.Microsecond, 20},
+		{8, 8, 8 * time.Microsecond, 16}, // 1 µs an item: twofold, not 200
+		{4, 4, 4 * time.Millisecond, 1},
+	} {
+		m := newTestMapper(1)
+		atomic.StoreInt64(&m.target, int64(tc.target))
+		m.adapt(tc.n, tc.cost)
+		if got := atomic.LoadInt64(&m.target); got != tc.want {
+			t.Errorf("target %d, adapt(%d, %v): target = %d, want %d", tc.target, tc.n, tc.cost, got, tc.want)
+		}
+		m.cancel()
+	}
+}

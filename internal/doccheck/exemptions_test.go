@@ -10,6 +10,7 @@ var exempt = map[string]string{
 	"pool.Pool":             "made only by New or NewTasks, whose examples show it",
 	"ratelimit.Ticker":      "made only by NewTicker, whose example shows it",
 	"ratelimit.TokenBucket": "made only by NewTokenBucket, whose example shows it",
+	"pipeline.Scope":        "made only by WithScope, whose example shows it",
 
 	// Results and aliases that users meet where another example shows them.
 	"pool.Stats":          "the value Pool.Stats returns; ExamplePool_Stats prints it",
