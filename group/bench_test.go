@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gopatterns/concurrency/group"
+	"github.com/gopatterns/concurrency/internal/conctest"
 )
 
 // trivial is the work of the Map benchmarks. It is a variable so that no
@@ -107,7 +108,7 @@ func benchGoWait(b *testing.B, w goWork, newGroup groups) {
 	}{{"errgroup", newGroup.errgroup}, {"group", newGroup.group}} {
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := conctest.CPUTime()
 			for b.Loop() {
 				g := impl.new()
 				g.SetLimit(limit)
@@ -118,7 +119,7 @@ func benchGoWait(b *testing.B, w goWork, newGroup groups) {
 			}
 			reportPerItem(b, w.tasks)
 			// CPU time moves less than wall time on a shared machine.
-			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/float64(w.tasks), "cpu-ns/item")
+			b.ReportMetric(float64((conctest.CPUTime()-cpu).Nanoseconds())/float64(b.N)/float64(w.tasks), "cpu-ns/item")
 		})
 	}
 }

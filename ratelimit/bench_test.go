@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/gopatterns/concurrency/internal/conctest"
 )
 
 // allowImpls are the single limiters compared, at rate r with burst: the
@@ -237,9 +239,9 @@ func BenchmarkWaitAccuracy(b *testing.B) {
 					var cpu time.Duration
 					for range b.N {
 						wait, stop := impl.start()
-						c0 := cpuTime()
+						c0 := conctest.CPUTime()
 						events += waitWindow(g, wait)
-						cpu += cpuTime() - c0
+						cpu += conctest.CPUTime() - c0
 						stop()
 					}
 					b.ReportMetric(float64(events)/float64(int64(b.N)*int64(perSec)), "achieved/target")
