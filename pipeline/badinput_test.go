@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gopatterns/concurrency/internal/conctest"
 	"github.com/gopatterns/concurrency/pipeline"
 )
 
@@ -56,20 +57,9 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := panicValue(tt.call); got != tt.want {
+			if got := fmt.Sprint(conctest.Panics(t, tt.want, tt.call)); got != tt.want {
 				t.Errorf("panic = %v, want %q", got, tt.want)
 			}
 		})
 	}
-}
-
-// panicValue calls f and returns the text of its panic, or "no panic".
-func panicValue(f func()) (s string) {
-	defer func() {
-		if v := recover(); v != nil {
-			s = fmt.Sprint(v)
-		}
-	}()
-	f()
-	return "no panic"
 }
