@@ -1,6 +1,6 @@
-# Targets: test, examples, bench, bench-peers, lint, cover, fuzz, mutate. Every
-# tool is pinned and fetched through the Go module proxy, so a machine with
-# only Go can run them.
+# Targets: test, examples, bench, bench-peers, bench-overload, bench-hedge,
+# lint, cover, fuzz, mutate. Every tool is pinned and fetched through the Go
+# module proxy, so a machine with only Go can run them.
 
 GO         ?= go
 PKGS       ?= ./...
@@ -13,25 +13,49 @@ PEERTIME   ?= 500ms
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all test test-redislimit examples bench bench-peers lint cover fuzz mutate
+.PHONY: all test $(TESTSTEPS) examples bench bench-peers bench-overload bench-hedge lint cover fuzz mutate
 
 all: lint test examples
 
 # The whole suite under the race detector, then once more without it, as a
 # 32-bit program, where 64-bit atomic operations panic on words that are not
-# 8-byte aligned. The 32-bit pass needs a linux/amd64 host, which runs 386
-# programs; elsewhere the second pass runs natively. The second pass also
-# measures coverage for the coverage gate (see checkcover): under the race
-# detector coverage counters are atomic, which made the ratelimit tests
-# eight times as slow.
-test:
-	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
-	$(call covertest,GOARCH=$(secondarch) $(GO) test -count=1,$(PKGS))
-	cd internal/peerbench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
-	@$(MAKE) --no-print-directory test-redislimit
+# 8-byte aligned. The 32-bit pass runs on a linux/amd64 host whose kernel
+# runs 386 programs; a host that cannot (no IA-32 emulation: microVMs,
+# hardened kernels) gets one line saying so, and the second pass runs
+# natively. The second pass also measures coverage for the coverage gate
+# (see checkcover): under the race detector coverage counters are atomic,
+# which made the ratelimit tests eight times as slow.
+#
+# Each step runs even when an earlier one failed (make -k), so that a
+# failure never hides which later steps would have failed or been skipped;
+# make test then exits non-zero and names the failed steps.
+TESTSTEPS = test-vet test-race test-second test-peerbench test-redislimit
 
-secondarch = $(if $(filter linux/amd64,$(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)),386,$(shell $(GO) env GOHOSTARCH))
+test:
+	@$(MAKE) --no-print-directory -k $(TESTSTEPS) || \
+		{ echo "make test: FAILED (the steps make names above as failed; every step ran)"; exit 1; }
+
+test-vet:
+	$(GO) vet $(PKGS)
+
+test-race:
+	$(GO) test -race -count=1 $(PKGS)
+
+test-second:
+	@$(if $(filter 386,$(secondarch)),echo "test: the second pass runs as a 32-bit (386) program",\
+		echo "test: the 32-bit pass is skipped: $(if $(filter linux/amd64,$(hostplatform)),this host cannot run 386 programs (its kernel has no IA-32 emulation),there is no 32-bit pass for $(hostplatform)); the second pass runs natively")
+	$(call covertest,GOARCH=$(secondarch) $(GO) test -count=1,$(PKGS))
+
+test-peerbench:
+	cd internal/peerbench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+hostplatform = $(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)
+
+# hostruns386 is "yes" when a 386 program built here runs here.
+hostruns386 = $(shell d=$$(mktemp -d) && printf 'package main\nfunc main() {}\n' >$$d/m.go && \
+	GOARCH=386 $(GO) build -o $$d/m $$d/m.go >/dev/null 2>&1 && $$d/m >/dev/null 2>&1 && echo yes; rm -rf $$d)
+
+secondarch = $(if $(filter linux/amd64,$(hostplatform)),$(if $(hostruns386),386,amd64),$(shell $(GO) env GOHOSTARCH))
 
 # The redislimit module (its own go.mod) against the Redis server at
 # REDIS_ADDR, with its coverage; without REDIS_ADDR the tests that need a
@@ -71,6 +95,20 @@ bench:
 bench-peers:
 	cd internal/peerbench && $(GO) test -run '^TestTable$$' -timeout 30m -benchtime $(PEERTIME) \
 		-table -rounds $(PEERROUNDS) $(PEERARGS)
+
+# The overload benchmark (internal/peerbench/overload): this library's
+# adaptive concurrency limit against its peers on one seeded arrival trace,
+# in real time with sleeps, so it never runs under make test. Under 5
+# minutes; its last line is the summary.
+bench-overload:
+	cd internal/peerbench && $(GO) run ./overload $(OVERLOADARGS)
+
+# The hedging benchmark (internal/peerbench/hedge): hedged HTTP requests
+# against a local server with a slow tail, this library against its peers,
+# in real time, never under make test. Under 5 minutes; its last line is
+# the summary.
+bench-hedge:
+	cd internal/peerbench && $(GO) run ./hedge $(HEDGEARGS)
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
