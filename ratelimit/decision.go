@@ -41,6 +41,14 @@ type Decision struct {
 	// the nanosecond; 0 when it is full now, negative when it never fills:
 	// the rate is 0, or it would fill beyond the bucket's clock.
 	ResetAfter time.Duration
+
+	// Fallback reports that a failure policy made the decision instead of
+	// the limiter's own state: a store that could not decide (redislimit's
+	// FailOpen, FailClosed or local policy) answered for it. Its other
+	// fields then describe no bucket that anybody counted, so HTTP
+	// middleware sends no rate-limit headers for it. The limiters of this
+	// package never set it.
+	Fallback bool
 }
 
 // wholeSlack is how close to an integer a token count must be to count as
