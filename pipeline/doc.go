@@ -57,4 +57,15 @@ import "github.com/gopatterns/concurrency/internal/panics"
 // or [OrderedMap], or from a stage under a [Scope], with the stack of the
 // goroutine that panicked. Map and OrderedMap yield it as the error that
 // ends the sequence; a Scope's Wait re-raises it.
+//
+// PanicError is an alias of an internal type, so go doc lists no fields
+// here. It has two, set when the panic is recovered and never changed after:
+//
+//	Value any    // the value passed to panic
+//	Stack []byte // the stack of the goroutine that panicked, from runtime/debug.Stack
+//
+// Error returns "panic: " and Value, then a blank line and Stack; Unwrap
+// returns Value if it is an error, so that errors.Is and errors.As see
+// through it. Being an alias, it prints as *panics.Error with %T; match it
+// with a type switch or errors.As on *PanicError.
 type PanicError = panics.Error
