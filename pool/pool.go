@@ -28,9 +28,10 @@ import (
 // another value of the same Pool as long as fewer than size values wait
 // that way.
 //
-// Work that calls Wait or Close on its own Pool deadlocks, as does work that
-// calls Submit on its own Pool while a bounded queue is full; Submit with the
-// default unbounded queue never blocks and is safe from within work.
+// Work that calls Wait, Close or Stop on its own Pool deadlocks, as does
+// work that calls Submit on its own Pool while a bounded queue is full;
+// Submit with the default unbounded queue never blocks and is safe from
+// within work.
 type Pool[T any] struct {
 	work func(T)
 
@@ -46,7 +47,7 @@ type Pool[T any] struct {
 	maxSpin    int // most spinning workers: GOMAXPROCS-1 when New ran
 	maxSleep   int // most sleeping workers: GOMAXPROCS when New ran
 	sleepers   []*batch[T]
-	closed     bool // set by Close
+	closed     bool // set by Close and Stop
 	exited     chan struct{}
 	batches    []*batch[T]     // one per worker
 	submitters []*submitter[T] // blocked Submit calls, oldest first
@@ -59,6 +60,7 @@ type Pool[T any] struct {
 	submitted uint64
 	completed uint64
 	panicked  uint64
+	dropped   uint64
 
 	// Written without p.mu, each on a cache line of its own: a core that
 	// loads a line another core writes makes every write to it slow, and
