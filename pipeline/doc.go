@@ -51,7 +51,10 @@
 // handed to idle workers one at a time.
 package pipeline
 
-import "github.com/gopatterns/concurrency/internal/panics"
+import (
+	"github.com/gopatterns/concurrency/internal/panics"
+	"github.com/gopatterns/concurrency/internal/scope"
+)
 
 // PanicError is a panic recovered from f or from the input sequence in [Map]
 // or [OrderedMap], or from a stage under a [Scope], with the stack of the
@@ -69,3 +72,12 @@ import "github.com/gopatterns/concurrency/internal/panics"
 // through it. Being an alias, it prints as *panics.Error with %T; match it
 // with a type switch or errors.As on *PanicError.
 type PanicError = panics.Error
+
+// ErrGoexit is matched, with errors.Is, by the error that ends the
+// sequence of [Map] or [OrderedMap] when f or the input sequence calls
+// runtime.Goexit (as t.FailNow does), and by the error that a [Scope]'s
+// Wait returns when a function of one of its stages does (f of [Stage],
+// [FanOut], [StageContext] or [FanOutContext], the seq of [FromSeq], the
+// limiter of ratelimit.Throttle). The errors themselves say which function
+// it was.
+var ErrGoexit error = scope.ErrGoexit

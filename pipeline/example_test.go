@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,4 +235,22 @@ func ExampleScope_Stop() {
 	// line 3
 	// Wait: three lines are enough
 	// Cause is the same: true
+}
+
+// A function that calls runtime.Goexit, as t.FailNow does, ends the
+// sequence with an error matching ErrGoexit, rather than with the results
+// of the items it did not finish.
+func ExampleErrGoexit() {
+	in := slices.Values([]int{1, 2, 3})
+	for _, err := range pipeline.Map(context.Background(), in, 1, func(_ context.Context, v int) (int, error) {
+		if v == 2 {
+			runtime.Goexit()
+		}
+		return v, nil
+	}) {
+		if err != nil {
+			fmt.Println(errors.Is(err, pipeline.ErrGoexit), err)
+		}
+	}
+	// Output: true pipeline: f called runtime.Goexit
 }

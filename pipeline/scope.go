@@ -23,7 +23,7 @@ import (
 // *[PanicError] that cancels the scope's context with it as the cause, so
 // that the pipeline winds down, and Wait re-raises it. A call of
 // runtime.Goexit there (as t.FailNow makes) cancels the context with an
-// error that says so, which Wait then returns.
+// error matching [ErrGoexit], which Wait then returns.
 //
 // The zero value is an empty scope without a context: nothing can register
 // with it, Stop does nothing and Wait returns nil at once; use [WithScope].

@@ -379,7 +379,7 @@ func TestScopeGoexit(t *testing.T) {
 	})
 	drain(out)
 	err := s.Wait()
-	if err == nil || !strings.Contains(err.Error(), "runtime.Goexit") {
-		t.Errorf("Wait() = %v, want an error mentioning runtime.Goexit", err)
+	if !errors.Is(err, pipeline.ErrGoexit) {
+		t.Errorf("Wait() = %v, want ErrGoexit", err)
 	}
 }
