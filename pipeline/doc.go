@@ -3,8 +3,8 @@
 //
 // # Channel stages
 //
-// [Generate], [FromSeq], [Stage], [FanOut], [Merge], [Tee] and [Batch] each
-// start goroutines and return channels that those goroutines own: each
+// [Generate], [FromSeq], [Stage], [FanOut], [StageContext],
+// [FanOutContext], [Merge], [Tee] and [Batch] each start goroutines and return channels that those goroutines own: each
 // returned channel is closed by the package when its input is drained, or as
 // soon as ctx is done (for [FromSeq], once seq yields again or returns).
 // Every send and receive also ends when ctx is done, so once ctx is done
@@ -36,8 +36,14 @@
 // there is no caller to hand a panic to: a panic in f (or in the seq of
 // [FromSeq]) is then not recovered and crashes the program with f's stack,
 // exactly as it would in a goroutine of your own. Under a scope it is
-// recovered, winds the pipeline down and is re-raised by Wait. [Map] and
-// [OrderedMap] need no scope: they deliver errors and panics to the loop
+// recovered, winds the pipeline down and is re-raised by Wait.
+//
+// [Stage] and [FanOut] take a function that cannot fail. For one that does
+// I/O, [StageContext] and [FanOutContext] pass it the stage's context and
+// let it return an error, which stops the scope with the error as its
+// cause; Wait returns it. They need a scope, and panic without one.
+//
+// [Map] and [OrderedMap] need no scope: they deliver errors and panics to the loop
 // that ranges over them, and join their goroutines before the loop ends.
 //
 // # Parallel map over an iterator
