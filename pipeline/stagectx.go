@@ -22,8 +22,7 @@ import (
 // failed is not delivered, and the stage takes no further value. A panic
 // in f, and a call of runtime.Goexit, are handled as in every stage under
 // a scope: the panic is re-raised by Wait, and Goexit makes Wait return an
-// error matching [ErrGoexit]. The existing stages pay nothing for this:
-// the checks are in these functions only.
+// error matching [ErrGoexit].
 //
 // StageContext panics, in the caller, if ctx, in or f is nil, and if ctx
 // belongs to no Scope ("pipeline: StageContext needs the context of a
