@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"errors"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -190,4 +191,50 @@ func TestStopRepanics(t *testing.T) {
 			t.Errorf("Stop() after a panic was re-raised = %v, want nil", got)
 		}
 	})
+}
+
+// TestStopRacesSubmit stops pools while submitters run, with and without a
+// queue limit: every value Submit accepted either ran or was returned by
+// Stop, in queue order, and Stats agrees.
+func TestStopRacesSubmit(t *testing.T) {
+	for _, limit := range []int{-1, 0, 3} {
+		for range 20 {
+			var ran atomic.Int64
+			p := pool.New(3, func(int) { ran.Add(1) })
+			p.SetQueueLimit(limit)
+			var accepted atomic.Int64
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Go(func() {
+					for i := 0; ; i++ {
+						if p.Submit(g*1_000_000+i) != nil {
+							return
+						}
+						accepted.Add(1)
+					}
+				})
+			}
+			for p.Stats().Completed < 100 {
+				runtime.Gosched()
+			}
+			dropped := p.Stop()
+			wg.Wait()
+			// Each submitter's values come back in the order it queued them.
+			last := map[int]int{}
+			for _, v := range dropped {
+				g := v / 1_000_000
+				if prev, ok := last[g]; ok && v <= prev {
+					t.Fatalf("limit %d: Stop returned %d after %d", limit, v, prev)
+				}
+				last[g] = v
+			}
+			s := p.Stats()
+			if got := ran.Load() + int64(len(dropped)); got != accepted.Load() ||
+				s.Dropped != uint64(len(dropped)) || s.Completed != uint64(ran.Load()) ||
+				s.Submitted != uint64(accepted.Load()) || s.Workers != 0 {
+				t.Fatalf("limit %d: %d accepted, %d ran, %d dropped; Stats() = %+v",
+					limit, accepted.Load(), ran.Load(), len(dropped), s)
+			}
+		}
+	}
 }
