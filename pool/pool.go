@@ -118,8 +118,9 @@ func runTask(f func()) {
 // (the default) the queue is unbounded and Submit never blocks. With n == 0
 // a value is accepted only when a worker is free to start on it at once, so
 // Submit hands values over one by one. With n > 0, up to n values may wait
-// beyond those that free workers are about to take. With a limit, workers
-// take values one at a time, so that every value not started counts.
+// beyond those that free workers are about to take: Stats.Queued counts
+// exactly those. With a limit, workers take values one at a time, so that
+// every value not started counts.
 //
 // While the limit is reached, Submit blocks, SubmitContext blocks until ctx
 // is done, and TrySubmit returns false; blocked submitters are served in

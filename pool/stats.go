@@ -7,8 +7,9 @@ package pool
 //
 // Every accepted value is in exactly one of the four. A value whose call
 // of work panicked counts in Completed once the call has ended, and also
-// in Panicked; so does a value whose call of work ended with
-// runtime.Goexit (it counts in Completed only).
+// in Panicked. A value whose call of work called runtime.Goexit counts in
+// Completed only (the worker's goroutine exits, and a new one takes its
+// place).
 //
 // Running counts the values that have a worker: those whose call of work
 // has started, and those that a worker free to take them (idle, or not yet
