@@ -8,10 +8,20 @@ import (
 
 // PanicError is a panic recovered from a function that [Do] or [First] ran
 // on another goroutine, with that goroutine's stack. Do and First re-raise
-// it in their caller with panic, so that the panic is never lost; Error
-// prints the original value and stack, and Unwrap returns the value if it is
-// an error. See [panics.Error] for the fields. A PanicError is not modified
-// after it is raised, so it is safe to share between goroutines.
+// it in their caller with panic, so that the panic is never lost. A
+// PanicError is not modified after it is raised, so it is safe to share
+// between goroutines.
+//
+// PanicError is an alias of an internal type, so go doc lists no fields
+// here. It has two, set when the panic is recovered and never changed after:
+//
+//	Value any    // the value passed to panic
+//	Stack []byte // the stack of the goroutine that panicked, from runtime/debug.Stack
+//
+// Error returns "panic: " and Value, then a blank line and Stack; Unwrap
+// returns Value if it is an error, so that errors.Is and errors.As see
+// through it. Being an alias, it prints as *panics.Error with %T; match it
+// with a type switch or errors.As on *PanicError.
 type PanicError = panics.Error
 
 // outcome is how one call of a user function ended: it returned, it

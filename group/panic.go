@@ -9,6 +9,17 @@ import (
 // PanicError is a panic recovered from a task, with the stack of the
 // goroutine that panicked. Wait, Map and ForEach re-panic with it once every
 // other task has returned; it is also the cause of the cancelled context.
+//
+// PanicError is an alias of an internal type, so go doc lists no fields
+// here. It has two, set when the panic is recovered and never changed after:
+//
+//	Value any    // the value passed to panic
+//	Stack []byte // the stack of the goroutine that panicked, from runtime/debug.Stack
+//
+// Error returns "panic: " and Value, then a blank line and Stack; Unwrap
+// returns Value if it is an error, so that errors.Is and errors.As see
+// through it. Being an alias, it prints as *panics.Error with %T; match it
+// with a type switch or errors.As on *PanicError.
 type PanicError = panics.Error
 
 // ErrGoexit is the error recorded for a task that called runtime.Goexit (as

@@ -54,6 +54,17 @@ func TestBadInput(t *testing.T) {
 		{"Tee n=-1", func() { pipeline.Tee(ctx, ch, -1) }, "pipeline: n < 1"},
 		{"Batch size=0", func() { pipeline.Batch(ctx, ch, 0, 0) }, "pipeline: size < 1"},
 		{"FromSeq nil seq", func() { pipeline.FromSeq[int](ctx, nil) }, "pipeline: nil seq"},
+		{"StageContext nil ctx", func() { pipeline.StageContext(nilCtx, ch, okSquare) }, noCtx},
+		{"StageContext nil in", func() { pipeline.StageContext(ctx, nilCh, okSquare) }, noIn},
+		{"StageContext nil f", func() { pipeline.StageContext[int, int](ctx, ch, nil) }, "pipeline: nil f"},
+		{"StageContext no scope", func() { pipeline.StageContext(ctx, ch, okSquare) },
+			"pipeline: StageContext needs the context of a Scope"},
+		{"FanOutContext nil ctx", func() { pipeline.FanOutContext(nilCtx, ch, 2, okSquare) }, noCtx},
+		{"FanOutContext n=0", func() { pipeline.FanOutContext(ctx, ch, 0, okSquare) }, "pipeline: n < 1"},
+		{"FanOutContext nil in", func() { pipeline.FanOutContext(ctx, nilCh, 2, okSquare) }, noIn},
+		{"FanOutContext nil f", func() { pipeline.FanOutContext[int, int](ctx, ch, 2, nil) }, "pipeline: nil f"},
+		{"FanOutContext no scope", func() { pipeline.FanOutContext(ctx, ch, 2, okSquare) },
+			"pipeline: FanOutContext needs the context of a Scope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,8 +3,8 @@
 //
 // # Channel stages
 //
-// [Generate], [FromSeq], [Stage], [FanOut], [Merge], [Tee] and [Batch] each
-// start goroutines and return channels that those goroutines own: each
+// [Generate], [FromSeq], [Stage], [FanOut], [StageContext],
+// [FanOutContext], [Merge], [Tee] and [Batch] each start goroutines and return channels that those goroutines own: each
 // returned channel is closed by the package when its input is drained, or as
 // soon as ctx is done (for [FromSeq], once seq yields again or returns).
 // Every send and receive also ends when ctx is done, so once ctx is done
@@ -36,8 +36,14 @@
 // there is no caller to hand a panic to: a panic in f (or in the seq of
 // [FromSeq]) is then not recovered and crashes the program with f's stack,
 // exactly as it would in a goroutine of your own. Under a scope it is
-// recovered, winds the pipeline down and is re-raised by Wait. [Map] and
-// [OrderedMap] need no scope: they deliver errors and panics to the loop
+// recovered, winds the pipeline down and is re-raised by Wait.
+//
+// [Stage] and [FanOut] take a function that cannot fail. For one that does
+// I/O, [StageContext] and [FanOutContext] pass it the stage's context and
+// let it return an error, which stops the scope with the error as its
+// cause; Wait returns it. They need a scope, and panic without one.
+//
+// [Map] and [OrderedMap] need no scope: they deliver errors and panics to the loop
 // that ranges over them, and join their goroutines before the loop ends.
 //
 // # Parallel map over an iterator
@@ -51,10 +57,33 @@
 // handed to idle workers one at a time.
 package pipeline
 
-import "github.com/gopatterns/concurrency/internal/panics"
+import (
+	"github.com/gopatterns/concurrency/internal/panics"
+	"github.com/gopatterns/concurrency/internal/scope"
+)
 
 // PanicError is a panic recovered from f or from the input sequence in [Map]
 // or [OrderedMap], or from a stage under a [Scope], with the stack of the
 // goroutine that panicked. Map and OrderedMap yield it as the error that
 // ends the sequence; a Scope's Wait re-raises it.
+//
+// PanicError is an alias of an internal type, so go doc lists no fields
+// here. It has two, set when the panic is recovered and never changed after:
+//
+//	Value any    // the value passed to panic
+//	Stack []byte // the stack of the goroutine that panicked, from runtime/debug.Stack
+//
+// Error returns "panic: " and Value, then a blank line and Stack; Unwrap
+// returns Value if it is an error, so that errors.Is and errors.As see
+// through it. Being an alias, it prints as *panics.Error with %T; match it
+// with a type switch or errors.As on *PanicError.
 type PanicError = panics.Error
+
+// ErrGoexit is matched, with errors.Is, by the error that ends the
+// sequence of [Map] or [OrderedMap] when f or the input sequence calls
+// runtime.Goexit (as t.FailNow does), and by the error that a [Scope]'s
+// Wait returns when a function of one of its stages does (f of [Stage],
+// [FanOut], [StageContext] or [FanOutContext], the seq of [FromSeq], the
+// limiter of ratelimit.Throttle). The errors themselves say which function
+// it was.
+var ErrGoexit error = scope.ErrGoexit

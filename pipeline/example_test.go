@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,4 +235,66 @@ func ExampleScope_Stop() {
 	// line 3
 	// Wait: three lines are enough
 	// Cause is the same: true
+}
+
+// A function that calls runtime.Goexit, as t.FailNow does, ends the
+// sequence with an error matching ErrGoexit, rather than with the results
+// of the items it did not finish.
+func ExampleErrGoexit() {
+	in := slices.Values([]int{1, 2, 3})
+	for _, err := range pipeline.Map(context.Background(), in, 1, func(_ context.Context, v int) (int, error) {
+		if v == 2 {
+			runtime.Goexit()
+		}
+		return v, nil
+	}) {
+		if err != nil {
+			fmt.Println(errors.Is(err, pipeline.ErrGoexit), err)
+		}
+	}
+	// Output: true pipeline: f called runtime.Goexit
+}
+
+// StageContext runs a function that does I/O: it gets the stage's context
+// and may fail. The first error stops the scope, and Wait returns it.
+func ExampleStageContext() {
+	s, ctx := pipeline.WithScope(context.Background())
+	ids := pipeline.Generate(ctx, 1, 2, 3, 404, 5)
+	names := pipeline.StageContext(ctx, ids, func(ctx context.Context, id int) (string, error) {
+		// A real lookup would pass ctx on to the database or the server.
+		if id == 404 {
+			return "", fmt.Errorf("user %d: not found", id)
+		}
+		return "user" + strconv.Itoa(id), nil
+	})
+	for name := range names {
+		fmt.Println(name)
+	}
+	fmt.Println("Wait:", s.Wait())
+	// Output:
+	// user1
+	// user2
+	// user3
+	// Wait: user 404: not found
+}
+
+// FanOutContext spreads a function that does I/O over several goroutines.
+// One failure stops the whole pipeline: Collect sees the scope's context
+// done, with the error as its cause, and Wait returns it once every stage
+// has returned.
+func ExampleFanOutContext() {
+	s, ctx := pipeline.WithScope(context.Background())
+	paths := pipeline.Generate(ctx, "/a", "/b", "/missing", "/c")
+	bodies := pipeline.FanOutContext(ctx, paths, 2, func(ctx context.Context, path string) (string, error) {
+		if path == "/missing" {
+			return "", errors.New("GET /missing: 404")
+		}
+		return "body of " + path, nil
+	})
+	_, err := pipeline.Collect(ctx, pipeline.Merge(ctx, bodies...))
+	fmt.Println("Collect:", err)
+	fmt.Println("Wait:", s.Wait())
+	// Output:
+	// Collect: GET /missing: 404
+	// Wait: GET /missing: 404
 }

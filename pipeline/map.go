@@ -12,8 +12,8 @@ import (
 // The sequence ends after the last result, or with one final pair (zero R,
 // err) that ends it early:
 //   - err is the first error returned by f (in time);
-//   - err is a *PanicError when f or in panics, and an error mentioning
-//     runtime.Goexit when f or in calls it (as t.FailNow does);
+//   - err is a *PanicError when f or in panics, and an error matching
+//     [ErrGoexit] when f or in calls runtime.Goexit (as t.FailNow does);
 //   - err is context.Cause(ctx) when ctx is done; f should watch the
 //     context it is given, which is done then too. An error of f that
 //     wraps ctx's error is reported as context.Cause(ctx); any other error

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"runtime"
 	"slices"
@@ -33,8 +34,8 @@ func TestMapGoexit(t *testing.T) {
 					}) {
 					last = err
 				}
-				if last == nil || !strings.Contains(last.Error(), "f called runtime.Goexit") {
-					t.Errorf("%s(workers=%d): last error = %v, want one about f calling runtime.Goexit", name, workers, last)
+				if !errors.Is(last, pipeline.ErrGoexit) || !strings.Contains(last.Error(), "f called") {
+					t.Errorf("%s(workers=%d): last error = %v, want ErrGoexit, about f", name, workers, last)
 				}
 			})
 		}
@@ -61,8 +62,8 @@ func TestOrderedMapGoexitAtOnce(t *testing.T) {
 			last = err
 			n++
 		}
-		if n != 1 || last == nil || !strings.Contains(last.Error(), "f called runtime.Goexit") {
-			t.Errorf("OrderedMap yielded %d pairs, the last with error %v; want one, about f calling runtime.Goexit", n, last)
+		if n != 1 || !errors.Is(last, pipeline.ErrGoexit) {
+			t.Errorf("OrderedMap yielded %d pairs, the last with error %v; want one, ErrGoexit", n, last)
 		}
 	})
 }
@@ -81,8 +82,8 @@ func TestMapInputGoexit(t *testing.T) {
 			for _, err := range mapf(context.Background(), in, 2, okSquare) {
 				last = err
 			}
-			if last == nil || !strings.Contains(last.Error(), "input sequence called runtime.Goexit") {
-				t.Errorf("%s: last error = %v, want one about the input calling runtime.Goexit", name, last)
+			if !errors.Is(last, pipeline.ErrGoexit) || !strings.Contains(last.Error(), "input sequence") {
+				t.Errorf("%s: last error = %v, want ErrGoexit, about the input sequence", name, last)
 			}
 		})
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // A Scope joins the goroutines of channel stages. Every goroutine that
-// [Generate], [FromSeq], [Stage], [FanOut], [Merge], [Tee], [Batch] (and
-// ratelimit.Throttle) starts with the scope's context, or a context derived
+// [Generate], [FromSeq], [Stage], [FanOut], [StageContext],
+// [FanOutContext], [Merge], [Tee], [Batch] (and ratelimit.Throttle) starts with the scope's context, or a context derived
 // from it, registers with the scope, and [Scope.Wait] waits for them all.
 // The scope is found through the context's values, under a key private to
 // the module, so a context made from the scope's context with
@@ -23,7 +23,10 @@ import (
 // *[PanicError] that cancels the scope's context with it as the cause, so
 // that the pipeline winds down, and Wait re-raises it. A call of
 // runtime.Goexit there (as t.FailNow makes) cancels the context with an
-// error that says so, which Wait then returns.
+// error matching [ErrGoexit], which Wait then returns. An error returned by
+// the function of [StageContext] or [FanOutContext] stops the scope with
+// that error as the cause, which Wait then returns. Like a panic, an error
+// belongs to the innermost scope.
 //
 // The zero value is an empty scope without a context: nothing can register
 // with it, Stop does nothing and Wait returns nil at once; use [WithScope].

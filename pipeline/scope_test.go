@@ -114,6 +114,13 @@ var scopeBuilds = map[string]func(ctx context.Context, tr *conctest.Tracker) []p
 	"FanOut": func(ctx context.Context, tr *conctest.Tracker) []probe {
 		return probes(pipeline.FanOut(ctx, pipeline.Generate(ctx, ints(10)...), 3, blocking(ctx, tr))...)
 	},
+	"StageContext": func(ctx context.Context, tr *conctest.Tracker) []probe {
+		return probes(pipeline.StageContext(ctx, pipeline.Generate(ctx, 1, 2, 3), failing(blocking(ctx, tr))))
+	},
+	"FanOutContext": func(ctx context.Context, tr *conctest.Tracker) []probe {
+		in := pipeline.Generate(ctx, ints(10)...)
+		return probes(pipeline.FanOutContext(ctx, in, 3, failing(blocking(ctx, tr)))...)
+	},
 	"Merge": func(ctx context.Context, _ *conctest.Tracker) []probe {
 		return probes(pipeline.Merge(ctx, open(), open()))
 	},
@@ -379,7 +386,7 @@ func TestScopeGoexit(t *testing.T) {
 	})
 	drain(out)
 	err := s.Wait()
-	if err == nil || !strings.Contains(err.Error(), "runtime.Goexit") {
-		t.Errorf("Wait() = %v, want an error mentioning runtime.Goexit", err)
+	if !errors.Is(err, pipeline.ErrGoexit) {
+		t.Errorf("Wait() = %v, want ErrGoexit", err)
 	}
 }

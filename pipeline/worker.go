@@ -1,11 +1,11 @@
 package pipeline
 
 import (
-	"errors"
 	"sync/atomic"
 	"time"
 
 	"github.com/gopatterns/concurrency/internal/panics"
+	"github.com/gopatterns/concurrency/internal/scope"
 )
 
 // targetCost is how long a worker should spend on one chunk. It is long
@@ -100,9 +100,9 @@ func clock() time.Duration {
 	return time.Since(epoch)
 }
 
-var (
-	errGoexit      = errors.New("pipeline: f called runtime.Goexit")
-	errInputGoexit = errors.New("pipeline: the input sequence called runtime.Goexit")
+const (
+	errGoexit      = scope.GoexitError("pipeline: f called runtime.Goexit")
+	errInputGoexit = scope.GoexitError("pipeline: the input sequence called runtime.Goexit")
 )
 
 // process calls f on the items of c, stopping at the first failure, and

@@ -102,3 +102,21 @@ func (b *batch[T]) stealFrom(v *batch[T]) bool {
 		}
 	}
 }
+
+// takeRest takes the values of b not started, so that its owner starts
+// none of them, and returns them, with the sequence number of the first,
+// in a segment that aliases b.vals. It reports whether there were any. The
+// caller holds the pool's mutex, which keeps b.vals as it is.
+func (b *batch[T]) takeRest() (segment[T], bool) {
+	for {
+		s := b.span.Load()
+		next, end := unpack(s)
+		if next >= end {
+			return segment[T]{}, false
+		}
+		if b.span.CompareAndSwap(s, pack(next, next)) {
+			b.uncount()
+			return segment[T]{seq: b.seq + uint64(next), vals: b.vals[next:end]}, true
+		}
+	}
+}

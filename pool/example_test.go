@@ -227,3 +227,33 @@ func ExamplePool_Close() {
 	// 10 ran, 0 workers left
 	// pool: closed
 }
+
+// Stop shuts a pool down at once: the value running finishes, the queued
+// ones are handed back instead of run, and blocked submitters get
+// ErrClosed.
+func ExamplePool_Stop() {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	p := pool.New(1, func(job string) {
+		if job == "first" {
+			close(started)
+			<-release
+		}
+	})
+	p.SetQueueLimit(2)
+	p.Submit("first")
+	<-started
+	p.Submit("second")
+	p.Submit("third") // the queue is full now
+	go func() {
+		fmt.Println(p.Submit("fourth")) // blocks until Stop
+		close(release)                  // then lets the running value finish
+	}()
+	fmt.Println("dropped:", p.Stop())
+	s := p.Stats()
+	fmt.Println(s.Completed, "completed,", s.Dropped, "dropped")
+	// Output:
+	// pool: closed
+	// dropped: [second third]
+	// 1 completed, 2 dropped
+}

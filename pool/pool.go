@@ -28,9 +28,10 @@ import (
 // another value of the same Pool as long as fewer than size values wait
 // that way.
 //
-// Work that calls Wait or Close on its own Pool deadlocks, as does work that
-// calls Submit on its own Pool while a bounded queue is full; Submit with the
-// default unbounded queue never blocks and is safe from within work.
+// Work that calls Wait, Close or Stop on its own Pool deadlocks, as does
+// work that calls Submit on its own Pool while a bounded queue is full;
+// Submit with the default unbounded queue never blocks and is safe from
+// within work.
 type Pool[T any] struct {
 	work func(T)
 
@@ -46,7 +47,7 @@ type Pool[T any] struct {
 	maxSpin    int // most spinning workers: GOMAXPROCS-1 when New ran
 	maxSleep   int // most sleeping workers: GOMAXPROCS when New ran
 	sleepers   []*batch[T]
-	closed     bool // set by Close
+	closed     bool // set by Close and Stop
 	exited     chan struct{}
 	batches    []*batch[T]     // one per worker
 	submitters []*submitter[T] // blocked Submit calls, oldest first
@@ -59,6 +60,7 @@ type Pool[T any] struct {
 	submitted uint64
 	completed uint64
 	panicked  uint64
+	dropped   uint64
 
 	// Written without p.mu, each on a cache line of its own: a core that
 	// loads a line another core writes makes every write to it slow, and
@@ -116,8 +118,9 @@ func runTask(f func()) {
 // (the default) the queue is unbounded and Submit never blocks. With n == 0
 // a value is accepted only when a worker is free to start on it at once, so
 // Submit hands values over one by one. With n > 0, up to n values may wait
-// beyond those that free workers are about to take. With a limit, workers
-// take values one at a time, so that every value not started counts.
+// beyond those that free workers are about to take: Stats.Queued counts
+// exactly those. With a limit, workers take values one at a time, so that
+// every value not started counts.
 //
 // While the limit is reached, Submit blocks, SubmitContext blocks until ctx
 // is done, and TrySubmit returns false; blocked submitters are served in

@@ -50,6 +50,16 @@ func (r *ring[T]) take(dst []T, k int) []T {
 	return dst
 }
 
+// drain appends every value, oldest first, to dst, and empties the queue.
+func (r *ring[T]) drain(dst []T) []T {
+	n := len(dst)
+	dst = slices.Grow(dst, r.n)[:n+r.n]
+	r.copyTo(dst[n:], r.n)
+	clear(r.buf)
+	r.head, r.n = 0, 0
+	return dst
+}
+
 // shrink gives back the buffer of an empty queue if it is larger than
 // maxIdleBuf. It is called when a pool goes idle, not each time the queue
 // empties, which a busy pool's queue does all the time.

@@ -44,16 +44,6 @@ func (p *Pool[T]) steal(b *batch[T]) bool {
 	return victim != nil && b.stealFrom(victim)
 }
 
-// unstarted returns the number of values in workers' batches that have not
-// started.
-func (p *Pool[T]) unstarted() int {
-	n := 0
-	for _, b := range p.batches {
-		n += b.unstarted()
-	}
-	return n
-}
-
 // spawnFor makes sure that, while values wait, queued or not started in a
 // worker's batch, at least one worker is spinning, starting or waking to
 // look for them: it wakes a sleeping worker, or else starts one if fewer

@@ -1,5 +1,13 @@
 // Package panics holds the one panic type shared by every package of the
 // module, and the helper that recovers into it.
+//
+// Users never name this package: pool, pipeline, group and cancel each
+// re-export Error as PanicError, a type alias (type PanicError =
+// panics.Error), so that a panic from any of them is the same type. Since
+// go doc does not show the fields of an aliased type, each alias's doc
+// comment lists Value and Stack itself; keep those in step with Error. An
+// alias has no name of its own at run time: %T prints *panics.Error, and so
+// do panic messages and stack traces.
 package panics
 
 import (

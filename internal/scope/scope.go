@@ -107,7 +107,8 @@ func (s *Scope) enter(n int) bool {
 // context with it as the cause before the outputs close, and whoever reads
 // them sees the context done; Wait re-raises the first such panic. A call
 // of runtime.Goexit in work (t.FailNow in a test) cancels the context with
-// ErrGoexit, so that the pipeline does not pass for complete. With a nil
+// an error matching ErrGoexit, so that the pipeline does not pass for
+// complete. With a nil
 // s, Catch does nothing and a panic goes on: without a scope, nobody waits
 // to be handed it.
 func (s *Scope) Catch(returned *bool) {
@@ -119,13 +120,26 @@ func (s *Scope) Catch(returned *bool) {
 	if v := recover(); v != nil {
 		s.fail(panics.New(v))
 	} else {
-		s.cancel(ErrGoexit)
+		s.cancel(errStageGoexit)
 	}
 }
 
-// ErrGoexit is the cause with which a scope's context is cancelled when a
-// registered goroutine calls runtime.Goexit.
-var ErrGoexit = errors.New("pipeline: a stage called runtime.Goexit")
+// ErrGoexit is what every error about a call of runtime.Goexit matches
+// with errors.Is; pipeline exports it.
+var ErrGoexit = errors.New("pipeline: runtime.Goexit was called")
+
+// GoexitError is an error, matching ErrGoexit, that says who called
+// runtime.Goexit.
+type GoexitError string
+
+func (e GoexitError) Error() string { return string(e) }
+
+// Is reports whether target is ErrGoexit.
+func (e GoexitError) Is(target error) bool { return target == ErrGoexit }
+
+// errStageGoexit is the cause with which a scope's context is cancelled
+// when a registered goroutine calls runtime.Goexit.
+const errStageGoexit = GoexitError("pipeline: a stage called runtime.Goexit")
 
 // fail records perr, if it is the first panic, and cancels the context
 // with it as the cause.

@@ -207,10 +207,10 @@ func TestGoexitCancels(t *testing.T) {
 	s.Enter(1)
 	var causeAtFinish error
 	go run(s, runtime.Goexit, func() { causeAtFinish = context.Cause(ctx) })
-	if err := s.Wait(); err != ErrGoexit {
-		t.Errorf("Wait() = %v, want %v", err, ErrGoexit)
+	if err := s.Wait(); !errors.Is(err, ErrGoexit) || err.Error() != "pipeline: a stage called runtime.Goexit" {
+		t.Errorf("Wait() = %v, want an ErrGoexit that names the stage", err)
 	}
-	if causeAtFinish != ErrGoexit {
+	if !errors.Is(causeAtFinish, ErrGoexit) {
 		t.Errorf("Cause when finish ran = %v, want %v", causeAtFinish, ErrGoexit)
 	}
 }
