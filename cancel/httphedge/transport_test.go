@@ -34,6 +34,7 @@ type reply struct {
 	status int           // 0: the error err
 	body   string
 	err    error
+	deaf   bool // ignores the request's context
 }
 
 type trackedBody struct {
@@ -57,10 +58,14 @@ func (f *fakeBase) RoundTrip(r *http.Request) (*http.Response, error) {
 		f.mu.Unlock()
 	}
 	p := f.plan[i]
-	select {
-	case <-time.After(p.d):
-	case <-r.Context().Done():
-		return nil, context.Cause(r.Context())
+	if p.deaf {
+		time.Sleep(p.d)
+	} else {
+		select {
+		case <-time.After(p.d):
+		case <-r.Context().Done():
+			return nil, context.Cause(r.Context())
+		}
 	}
 	if p.status == 0 {
 		return nil, p.err
@@ -111,7 +116,8 @@ func TestRoundTripHedges(t *testing.T) {
 		{"5xx lets the other go on", []reply{{d: 30 * ms, status: 200, body: "a"}, {d: 5 * ms, status: 503, body: "b"}}, 200, "a", []bool{true, false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
 		{"the last 5xx comes back", []reply{{d: 30 * ms, status: 500, body: "a"}, {d: 5 * ms, status: 503, body: "b"}}, 500, "a", []bool{true, false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
 		{"5xx then error", []reply{{d: 12 * ms, status: 502, body: "a"}, {d: 5 * ms, err: errors.New("refused")}}, 502, "a", []bool{false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
-		{"a 5xx wins over a late success", []reply{{d: 15 * ms, status: 503, body: "a"}, {d: 3 * ms, err: errors.New("refused")}}, 503, "a", []bool{false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
+		{"a response after the race is closed", []reply{{d: 30 * ms, status: 200, body: "a", deaf: true}, {d: 5 * ms, status: 200, body: "b"}}, 200, "b", []bool{false, true}, cancel.HedgeStats{Calls: 1, Hedges: 1, Won: 1}},
+		{"a 5xx beats errors", []reply{{d: 15 * ms, status: 503, body: "a"}, {d: 3 * ms, err: errors.New("refused")}}, 503, "a", []bool{false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conctest.Bubble(t, func(t *testing.T) {
@@ -265,5 +271,32 @@ func TestRoundTripClosesBody(t *testing.T) {
 	}
 	if !body.closed.Load() {
 		t.Error("the request's body is open")
+	}
+}
+
+// Two responses at the same instant: one comes back, the other is closed,
+// whichever got there first.
+func TestRoundTripTie(t *testing.T) {
+	for range 20 {
+		conctest.Bubble(t, func(t *testing.T) {
+			base := &fakeBase{plan: []reply{{d: 15 * ms, status: 200, body: "a"}, {d: 5 * ms, status: 200, body: "b"}}}
+			resp, err := (&Transport{Base: base, Hedger: &cancel.Hedger{Delay: 10 * ms}}).RoundTrip(get(t, t.Context()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			open := 0
+			for _, b := range base.bodies {
+				if !b.closed.Load() {
+					open++
+				}
+			}
+			if open != 1 {
+				t.Errorf("%d bodies open after RoundTrip, want the one returned", open)
+			}
+			if got := readBody(t, resp); got != "a" && got != "b" {
+				t.Errorf("body %q", got)
+			}
+			resp.Body.Close()
+		})
 	}
 }
