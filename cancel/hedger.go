@@ -76,6 +76,7 @@ type Hedger struct {
 	earn  int64 // budget credits per call, in 1/creditUnit
 	cap   int64 // budget cap, in 1/creditUnit
 	win   *latencyWindow
+	races sync.Pool // of *hedgeRace[T], for the T of the calls
 
 	credits             atomic.Int64 // budget, in 1/creditUnit
 	delay               atomic.Int64 // the delay now, in nanoseconds; 0 while learning
