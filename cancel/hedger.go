@@ -62,6 +62,18 @@ import (
 // and once more 256 latencies later, when it holds only latencies that
 // came after the change. A lasting change is so followed within about 400
 // calls.
+//
+// # Compared with failsafe-go's hedge policy
+//
+// failsafe-go learns its delay with a moving quantile that steps towards
+// each sample, from successful executions only, and bounds hedges by a
+// share of the executions in flight. Hedger keeps the idea of a learnt
+// quantile and a budget, and changes three things: a window of exact counts
+// instead of a stochastic estimate, whose steps make the delay wander along
+// a plateau; censored samples instead of dropped ones, so that hedging does
+// not lower its own delay; and a budget over calls, like a token bucket,
+// which bounds the extra load over time also when every call is slow,
+// where a share of calls in flight grows with them.
 type Hedger struct {
 	Delay    time.Duration // wait before each hedge; 0: learnt from recent latencies
 	Quantile float64       // fraction of calls not hedged, in [0, 1); 0 means 0.95

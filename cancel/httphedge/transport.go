@@ -83,7 +83,6 @@ type roundTrip struct {
 	req  *http.Request
 
 	mu       sync.Mutex
-	copies   int         // copies sent
 	bodyUsed bool        // the first copy took req.Body
 	kept     []*response // responses that outlived their copy's call
 	last5xx  *response   // the 5xx response that arrived last
