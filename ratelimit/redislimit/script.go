@@ -148,11 +148,12 @@ var (
 )
 
 // run runs s on key with args. Any error that mentions NOSCRIPT, however a
-// client or proxy wraps it, sends the source.
+// client or proxy wraps it, sends the source, unless it is a failure: BUSY
+// mentions SHUTDOWN NOSCRIPT too.
 func (s script) run(ctx context.Context, c redis.Scripter, key string, args ...any) *redis.Cmd {
 	keys := []string{key}
 	cmd := c.EvalSha(ctx, s.sha, keys, args...)
-	if err := cmd.Err(); err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
+	if err := cmd.Err(); err != nil && strings.Contains(err.Error(), "NOSCRIPT") && !isOutage(err) {
 		cmd = c.Eval(ctx, s.src, keys, args...)
 	}
 	return cmd
