@@ -43,11 +43,15 @@ var ErrStore = errors.New("httplimit: store failed")
 //
 // A client that hangs up is never served. A request whose context is done
 // before the decision, or when the decision comes back (the client closed
-// the connection meanwhile), does not reach the wrapped handler, gets no
+// the connection meanwhile: net/http notices it once the request has no
+// body left to read), does not reach the wrapped handler, gets no
 // answer (there is nobody to read it), and is not reported to OnError: a
 // client that left is no failure of the Store. This holds under every
 // Store and with or without FailClosed, so hanging up never buys a request
-// without a limit. Tokens the Store took for such a request stay taken:
+// without a limit. (A context can also end by a deadline that an outer
+// middleware set, as http.TimeoutHandler does: that middleware then
+// answers; without one, net/http sends an empty 200 to a client that is
+// still there.) Tokens the Store took for such a request stay taken:
 // giving them back would let a client that sends requests and hangs up as
 // soon as they are decided probe its budget, and make the Store do work,
 // without ever paying for it. A request that the Store refused costs
