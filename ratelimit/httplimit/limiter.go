@@ -81,7 +81,8 @@ type Limiter struct {
 
 	// Skip reports whether a request bypasses the limiter entirely (health
 	// checks, say): it goes to the wrapped handler without a key, a
-	// decision or headers. If nil, no request is skipped.
+	// decision or headers, whether or not its client is still there. If
+	// nil, no request is skipped.
 	Skip func(*http.Request) bool
 
 	// Headers sets the rate-limit header fields of a decided request's
