@@ -15,6 +15,18 @@
 // ratelimit.Decision: a ratelimit.Keyed in this process through Keyed, or a
 // limit shared by many processes such as redislimit's.
 //
+// # Failures and hang-ups
+//
+// When no decision can be had (the key function or the Store failed), the
+// request is served without a limit and the error is logged, at most one
+// line a second; Limiter.FailClosed answers 503 instead. A Decision that a
+// Store's failure policy made (Decision.Fallback) gets no rate-limit
+// headers, and a refusal among them gets 503 Service Unavailable, so that
+// a client can tell an outage from its own limit. A request whose client
+// hung up before its decision came is dropped: it is not served, not
+// answered, and not reported, so that hanging up never buys a request
+// without a limit.
+//
 // # Headers
 //
 // Every request the Store decides on, allowed or refused, gets the

@@ -178,6 +178,26 @@ func ExampleProxyKey() {
 	// 203.0.113.8
 }
 
+// A proxy on the same host connects over IPv6 (::1) while Trusted names
+// 127.0.0.1 only: its X-Forwarded-For is ignored, and every client behind
+// it would share one key. Untrusted makes the mistake visible.
+func ExampleProxyKey_untrusted() {
+	p := httplimit.ProxyKey{
+		Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+		Untrusted: func(r *http.Request) {
+			fmt.Printf("X-Forwarded-For from untrusted peer %s\n", r.RemoteAddr)
+		},
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "[::1]:50000"
+	r.Header.Set("X-Forwarded-For", "198.51.100.7")
+	key, _ := p.Key(r)
+	fmt.Println(key)
+	// Output:
+	// X-Forwarded-For from untrusted peer [::1]:50000
+	// ::/64
+}
+
 // Behind proxies that append to the Forwarded header (RFC 7239), Key reads
 // its "for" parameters instead of X-Forwarded-For, and groups an IPv6
 // client by /64 as ClientKey does.

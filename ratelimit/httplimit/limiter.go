@@ -3,7 +3,6 @@ package httplimit
 import (
 	"errors"
 	"fmt"
-	"log"
 	"net/http"
 	"strconv"
 
@@ -33,6 +32,31 @@ var ErrStore = errors.New("httplimit: store failed")
 // without rate-limit headers, or with FailClosed answered 503 Service
 // Unavailable.
 //
+// A Decision with Fallback set was made by a failure policy of the Store
+// (redislimit's FailOpen, FailClosed or local policy), not counted in a
+// bucket: the response gets no rate-limit headers, and neither Headers nor
+// Refused runs. An allowed one is served; a refused one is answered 503
+// Service Unavailable, as FailClosed answers a failure, with Retry-After
+// from the Decision (whole seconds rounded up, at least 1; none when
+// RetryAfter is negative), never with a 429 that the client would take for
+// its own limit.
+//
+// A client that hangs up is never served. A request whose context is done
+// before the decision, or when the decision comes back (the client closed
+// the connection meanwhile: net/http notices it once the request has no
+// body left to read), does not reach the wrapped handler, gets no
+// answer (there is nobody to read it), and is not reported to OnError: a
+// client that left is no failure of the Store. This holds under every
+// Store and with or without FailClosed, so hanging up never buys a request
+// without a limit. (A context can also end by a deadline that an outer
+// middleware set, as http.TimeoutHandler does: that middleware then
+// answers; without one, net/http sends an empty 200 to a client that is
+// still there.) Tokens the Store took for such a request stay taken:
+// giving them back would let a client that sends requests and hangs up as
+// soon as they are decided probe its budget, and make the Store do work,
+// without ever paying for it. A request that the Store refused costs
+// nothing either way.
+//
 // The zero value has no Store and cannot Wrap. A Limiter is plain
 // configuration and may be copied. Wrap reads the fields once: changing them
 // afterwards does not change the handlers it returned. Those handlers are
@@ -57,7 +81,8 @@ type Limiter struct {
 
 	// Skip reports whether a request bypasses the limiter entirely (health
 	// checks, say): it goes to the wrapped handler without a key, a
-	// decision or headers. If nil, no request is skipped.
+	// decision or headers, whether or not its client is still there. If
+	// nil, no request is skipped.
 	Skip func(*http.Request) bool
 
 	// Headers sets the rate-limit header fields of a decided request's
@@ -74,16 +99,25 @@ type Limiter struct {
 	// FailClosed makes a request that the Limiter cannot decide on (its
 	// key or the Store failed) get 503 Service Unavailable. By default such
 	// a request is served without a limit: an outage of a remote Store
-	// then does not take the site down with it.
+	// then does not take the site down with it. A Store's own fail-closed
+	// policy (redislimit's FailClosed, whose refusals have
+	// Decision.Fallback set) gets the same 503, with Retry-After.
 	FailClosed bool
 
 	// OnError hears of every request the Limiter could not decide on, with
 	// an error wrapping ErrKey or ErrStore, and of every request refused
 	// because its tokens can never come (its cost exceeds the burst, or
 	// the rate is 0), with an error wrapping ratelimit.ErrNeverAllowed: a
-	// misconfiguration that no client can wait out. It is called before the answer is written.
+	// misconfiguration that no client can wait out. It is called before
+	// the answer is written. It does not hear of requests whose client
+	// left before the decision (see Limiter).
+	//
 	// If nil, the errors are logged with the log package's standard
-	// logger, as httputil.ReverseProxy logs its own.
+	// logger, as httputil.ReverseProxy logs its own, but at most one line
+	// per second for each handler that Wrap returned, so that an outage of
+	// the Store does not write a line per request: the first error after a
+	// second without a line is logged at once, and the next line logged
+	// says how many errors were left out before it.
 	OnError func(*http.Request, error)
 }
 
@@ -107,7 +141,7 @@ func (l *Limiter) Wrap(next http.Handler) http.Handler {
 		h.l.Refused = refuse
 	}
 	if h.l.OnError == nil {
-		h.l.OnError = logError
+		h.l.OnError = new(throttledLog).log
 	}
 	return h
 }
@@ -124,6 +158,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.next.ServeHTTP(w, r)
 		return
 	}
+	if r.Context().Err() != nil {
+		return // the client left: nobody to serve or to answer
+	}
 	key, err := h.l.Key(r)
 	if err != nil {
 		h.undecided(w, r, fmt.Errorf("%w: %w", ErrKey, err))
@@ -136,10 +173,20 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d, err := h.l.Store.Take(r.Context(), key, n)
-	if err != nil {
+	switch {
+	case r.Context().Err() != nil:
+		return // the client left while the Store decided; whatever it said
+	case err != nil:
 		h.undecided(w, r, fmt.Errorf("%w: key %q: %w", ErrStore, key, err))
-		return
+	case d.Fallback:
+		h.fallback(w, r, d)
+	default:
+		h.decided(w, r, key, n, d)
 	}
+}
+
+// decided answers a request that the Store decided on.
+func (h *handler) decided(w http.ResponseWriter, r *http.Request, key string, n int, d ratelimit.Decision) {
 	h.l.Headers(w.Header(), d)
 	if d.Allowed {
 		h.next.ServeHTTP(w, r)
@@ -155,6 +202,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.l.Refused(w, r, d)
 }
 
+// fallback answers a request that a failure policy of the Store decided
+// on: no rate-limit headers, and 503 for a refusal.
+func (h *handler) fallback(w http.ResponseWriter, r *http.Request, d ratelimit.Decision) {
+	if d.Allowed {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	if d.RetryAfter >= 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(retryAfterSeconds(d.RetryAfter), 10))
+	}
+	http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+}
+
 // undecided answers a request on which no decision could be had.
 func (h *handler) undecided(w http.ResponseWriter, r *http.Request, err error) {
 	h.l.OnError(r, err)
@@ -168,9 +228,4 @@ func (h *handler) undecided(w http.ResponseWriter, r *http.Request, err error) {
 // refuse is the default answer to a refused request.
 func refuse(w http.ResponseWriter, _ *http.Request, _ ratelimit.Decision) {
 	http.Error(w, http.StatusText(http.StatusTooManyRequests), http.StatusTooManyRequests)
-}
-
-// logError is the default OnError.
-func logError(r *http.Request, err error) {
-	log.Printf("%v (%s %s from %s)", err, r.Method, r.URL.Path, r.RemoteAddr)
 }

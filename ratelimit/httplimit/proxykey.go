@@ -21,7 +21,8 @@ import (
 // X-Forwarded-For (or adds a Forwarded element naming it), after whatever
 // the request already carried, which anyone could have written. So
 // ProxyKey starts from the peer of the connection: if it is not in Trusted,
-// that peer is the client and the headers are ignored, forged or not.
+// that peer is the client and the headers are ignored, forged or not (see
+// Untrusted for how this shows).
 // Otherwise ProxyKey reads the header's addresses from right to left,
 // skipping those in Trusted, and the first address outside Trusted is the
 // client: the one that the outermost trusted proxy saw. If every address is
@@ -54,7 +55,24 @@ import (
 type ProxyKey struct {
 	// Trusted are the networks of the reverse proxies whose forwarding
 	// headers are believed. Empty: none, and the peer is the client.
+	//
+	// A proxy missing from Trusted fails silently but for Untrusted: its
+	// requests are keyed by its own address, so that every client behind
+	// it shares one budget. Check the address it connects from as the
+	// server sees it: a proxy on the same host may come from ::1 where
+	// Trusted says 127.0.0.1/32.
 	Trusted []netip.Prefix
+
+	// Untrusted hears of each request that carries the forwarding header
+	// ProxyKey reads (one non-empty element at least) from a peer outside
+	// Trusted; the header is ignored all the same, and the request is
+	// keyed by its peer. A client may write the header itself, but a proxy
+	// of yours that Trusted leaves out shows here on every request. It is
+	// called in Key's goroutine, before Key returns. If nil, the first
+	// such request is logged with the log package's standard logger, once
+	// for each Trusted slice (a ProxyKey and its copies share it; every
+	// ProxyKey with an empty Trusted shares one line per process).
+	Untrusted func(*http.Request)
 
 	// Forwarded makes ProxyKey read the Forwarded header's "for"
 	// parameters instead of X-Forwarded-For.
@@ -85,12 +103,16 @@ func (p ProxyKey) clientAddr(r *http.Request) (netip.Addr, error) {
 		return netip.Addr{}, err
 	}
 	addr, err := peerAddr(r)
-	if err != nil || !p.trusts(addr) {
+	if err != nil {
 		return addr, err
 	}
 	name := "X-Forwarded-For"
 	if p.Forwarded {
 		name = "Forwarded"
+	}
+	if !p.trusts(addr) {
+		p.reportUntrusted(r, addr, name)
+		return addr, nil
 	}
 	for hop := range hopsFromRight(r.Header.Values(name), p.Forwarded) {
 		text := hop

@@ -37,12 +37,31 @@
 //
 // # When Redis is away
 //
-// Only network errors and timeouts count as failures. After one, a Limiter
-// leaves Redis alone for a cooldown (DefaultCooldown, 500 ms): calls fail
-// at once, and then one call probes Redis while the others keep failing
-// fast. Each failed call returns an error wrapping ErrUnavailable, or,
-// with Limiter.SetFailurePolicy, the decision of FailOpen, FailClosed or
-// FailLocal.
+// A call fails when Redis cannot decide on it: a network error, a
+// timeout, or one of the answers with which a server says it cannot decide
+// now. Those are LOADING (a server loading its data after a restart),
+// READONLY (a replica: a failover demoted the server, or the client points
+// at a replica), MASTERDOWN (a replica that lost its primary, with
+// replica-serve-stale-data off), BUSY (a script that runs past
+// busy-reply-threshold), CLUSTERDOWN and TRYAGAIN (a cluster failing over
+// or resharding) and NOREPLICAS (fewer replicas than min-replicas-to-write).
+// The caller's context ending is no failure, nor are other answers, such as
+// WRONGTYPE (a key in use by something else) or NOSCRIPT, which the Limiter
+// handles by sending the script.
+//
+// After a failure a Limiter leaves Redis alone for a cooldown
+// (DefaultCooldown, 500 ms): calls fail at once, and then one call probes
+// Redis while the others keep failing fast. Each failed call returns an
+// error wrapping ErrUnavailable, or, with Limiter.SetFailurePolicy, the
+// decision of FailOpen, FailClosed or FailLocal, with Decision.Fallback set.
+//
+// go-redis retries some of these answers itself before the Limiter sees
+// them: LOADING, READONLY, MASTERDOWN, CLUSTERDOWN, TRYAGAIN and NOREPLICAS,
+// like network errors, are tried again up to MaxRetries times (3 by
+// default), with a backoff between MinRetryBackoff (10 ms) and
+// MaxRetryBackoff (1 s); BUSY is not retried. So during a failover the
+// call that meets it may take a second or more with the defaults before
+// the cooldown starts; MaxRetries: -1 turns the retries off.
 //
 // The cooldown spares the other calls, but the call that meets the failure,
 // and each probe, wait as long as the go-redis client lets them. With the

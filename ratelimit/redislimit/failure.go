@@ -6,14 +6,17 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // ErrUnavailable is wrapped by the error a Limiter returns when Redis did
-// not decide: the server could not be reached or did not answer in time, or
-// the Limiter skipped it during a cooldown after such a failure.
+// not decide: the server could not be reached, did not answer in time, or
+// answered that it cannot decide now (see isOutage), or the Limiter skipped
+// it during a cooldown after such a failure.
 var ErrUnavailable = errors.New("redislimit: redis unavailable")
 
 // An unavailableError is ErrUnavailable with its cause.
@@ -33,15 +36,26 @@ func (e *unavailableError) Unwrap() error { return e.cause }
 // cooldown.
 var errCooldown = errors.New("skipped during the cooldown after a failure")
 
-// isOutage reports whether err means that Redis could not be reached or did
-// not answer in time. Errors that Redis answered (NOSCRIPT, WRONGTYPE, OOM)
-// are not outages, nor is the caller's context ending, which the caller
-// checks first: with go-redis's ContextTimeoutEnabled its deadline surfaces
-// as context.DeadlineExceeded.
+// unavailableReplies are the first words of the errors with which a server
+// says that it cannot decide now, though it may soon: it is loading its
+// data set (LOADING), a replica (READONLY; MASTERDOWN with
+// replica-serve-stale-data off), busy with a script that runs too long
+// (BUSY), or a cluster that is failing over or resharding (CLUSTERDOWN,
+// TRYAGAIN), or it lacks the replicas min-replicas-to-write asks for
+// (NOREPLICAS).
+var unavailableReplies = []string{"LOADING", "READONLY", "MASTERDOWN", "BUSY", "CLUSTERDOWN", "TRYAGAIN", "NOREPLICAS"}
+
+// isOutage reports whether err means that Redis could not decide: it could
+// not be reached, did not answer in time, or answered one of
+// unavailableReplies. Other errors that Redis answered (NOSCRIPT, WRONGTYPE,
+// OOM) are not outages, nor is the caller's context ending, which the
+// caller checks first: with go-redis's ContextTimeoutEnabled its deadline
+// surfaces as context.DeadlineExceeded.
 func isOutage(err error) bool {
 	var re redis.Error
 	if errors.As(err, &re) {
-		return false
+		word, _, _ := strings.Cut(re.Error(), " ")
+		return slices.Contains(unavailableReplies, word)
 	}
 	var ne net.Error
 	return errors.As(err, &ne) ||

@@ -52,7 +52,7 @@ func TestFailOpen(t *testing.T) {
 		var heard []error
 		l.SetErrorHandler(func(err error) { heard = append(heard, err) })
 		d, err := l.Take(context.Background(), "k", 3)
-		want := ratelimit.Decision{Allowed: true, Limit: 10, Burst: 4, Remaining: 4}
+		want := ratelimit.Decision{Allowed: true, Limit: 10, Burst: 4, Remaining: 4, Fallback: true}
 		if d != want || err != nil {
 			t.Errorf("Take = %+v, %v; want %+v, nil", d, err, want)
 		}
@@ -72,7 +72,7 @@ func TestFailClosed(t *testing.T) {
 		heard := 0
 		l.SetErrorHandler(func(error) { heard++ })
 		d, err := l.Take(context.Background(), "k", 1)
-		want := ratelimit.Decision{Limit: 10, Burst: 4, RetryAfter: DefaultCooldown, ResetAfter: DefaultCooldown}
+		want := ratelimit.Decision{Limit: 10, Burst: 4, RetryAfter: DefaultCooldown, ResetAfter: DefaultCooldown, Fallback: true}
 		if d != want || err != nil {
 			t.Errorf("Take = %+v, %v; want %+v, nil", d, err, want)
 		}
@@ -97,8 +97,8 @@ func TestFailLocal(t *testing.T) {
 		l := New(&fakeScripter{answer: down}, 10, 4)
 		l.SetFailurePolicy(FailLocal(0.5)) // 5/s, burst 2
 		for i, want := range []bool{true, true, false} {
-			if d, err := l.Take(context.Background(), "k", 1); d.Allowed != want || err != nil {
-				t.Errorf("Take %d = %+v, %v; want Allowed %v, nil", i, d, err, want)
+			if d, err := l.Take(context.Background(), "k", 1); d.Allowed != want || !d.Fallback || err != nil {
+				t.Errorf("Take %d = %+v, %v; want Allowed %v, Fallback, nil", i, d, err, want)
 			}
 		}
 		if ok, _ := l.Allow(context.Background(), "other"); !ok {
@@ -232,6 +232,41 @@ func TestNoCooldown(t *testing.T) {
 	})
 }
 
+// TestUnavailableReplies: the answers with which a server says it cannot
+// decide now go through the failure policy and start a cooldown, as a
+// network error does.
+func TestUnavailableReplies(t *testing.T) {
+	for _, msg := range []string{
+		"LOADING Redis is loading the dataset in memory",
+		"READONLY You can't write against a read only replica. script: 1234, on @user_script:1.",
+		"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+		"BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.",
+		"CLUSTERDOWN The cluster is down",
+		"TRYAGAIN Multiple keys request during rehashing of slot",
+		"NOREPLICAS Not enough good replicas to write.",
+	} {
+		t.Run(strings.Fields(msg)[0], func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &fakeScripter{answer: func(bool) (any, error) { return nil, serverError(msg) }}
+				l := New(f, 10, 4)
+				_, err := l.Take(context.Background(), "k", 1)
+				if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), msg) {
+					t.Errorf("FailError: Take = %v, want ErrUnavailable with the answer", err)
+				}
+				l.SetFailurePolicy(FailClosed)
+				heard := 0
+				l.SetErrorHandler(func(error) { heard++ })
+				if d, err := l.Take(context.Background(), "k", 1); d.Allowed || !d.Fallback || err != nil {
+					t.Errorf("FailClosed: Take = %+v, %v; want a Fallback refusal, nil", d, err)
+				}
+				if calls, _ := f.counts(); calls != 1 || heard != 1 {
+					t.Errorf("%d calls reached the server, handler heard %d; want 1 and 1: a cooldown", calls, heard)
+				}
+			})
+		})
+	}
+}
+
 // TestNotOutages: errors that Redis answered, and the caller's context
 // ending, neither start a cooldown nor go to the failure policy.
 func TestNotOutages(t *testing.T) {
@@ -246,6 +281,10 @@ func TestNotOutages(t *testing.T) {
 			if err == nil || errors.Is(err, ErrUnavailable) || !strings.HasPrefix(err.Error(), "redislimit: WRONGTYPE") {
 				t.Errorf("Take = %v, want the WRONGTYPE error, not ErrUnavailable", err)
 			}
+		}
+		f.setAnswer(func(bool) (any, error) { return nil, serverError("BUSYKEY Target key name already exists.") })
+		if _, err := l.Take(context.Background(), "k", 1); err == nil || errors.Is(err, ErrUnavailable) {
+			t.Errorf("Take = %v, want the BUSYKEY error, not ErrUnavailable: only BUSY itself is one", err)
 		}
 		cause := errors.New("caller gave up")
 		ctx, cancel := context.WithCancelCause(context.Background())
@@ -263,8 +302,8 @@ func TestNotOutages(t *testing.T) {
 		if _, err := l.Take(context.Background(), "k", 1); err != nil {
 			t.Errorf("Take = %v, want nil: no cooldown", err)
 		}
-		if calls, _ := f.counts(); calls != 4 {
-			t.Errorf("%d calls reached the server, want 4", calls)
+		if calls, _ := f.counts(); calls != 5 {
+			t.Errorf("%d calls reached the server, want 5", calls)
 		}
 	})
 }

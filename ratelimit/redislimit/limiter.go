@@ -22,8 +22,9 @@ const DefaultPrefix = "redislimit:"
 // package ratelimit.
 const never = time.Duration(-1)
 
-// DefaultCooldown is how long a Limiter leaves Redis alone after a network
-// error or timeout, by default.
+// DefaultCooldown is how long a Limiter leaves Redis alone after a failure
+// (a network error, a timeout, or an answer such as READONLY that says the
+// server cannot decide now), by default.
 const DefaultCooldown = 500 * time.Millisecond
 
 // A Limiter is a token bucket per key, kept in Redis, so that every process
@@ -103,8 +104,8 @@ func (l *Limiter) Burst() int { return l.burst }
 //
 // When Redis does not decide, the result depends on the failure policy
 // (SetFailurePolicy): by default Take returns a zero Decision and an error
-// that wraps ErrUnavailable; otherwise the policy's Decision and a nil
-// error. An error that Redis answered (a key holding another type, say)
+// that wraps ErrUnavailable; otherwise the policy's Decision, with Fallback
+// set, and a nil error. An error that Redis answered (a key holding another type, say)
 // is returned as an error that says "redislimit: " under every policy. If
 // ctx is done first, Take returns context.Cause(ctx).
 //
@@ -181,8 +182,8 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 }
 
 // call runs s on Redis unless the breaker keeps calls away, and classifies
-// its error: the caller's context ending gives context.Cause(ctx); a network
-// error or timeout opens the breaker and wraps ErrUnavailable; any other
+// its error: the caller's context ending gives context.Cause(ctx); a
+// failure (isOutage) opens the breaker and wraps ErrUnavailable; any other
 // error, one that Redis answered, says "redislimit: ".
 func (l *Limiter) call(ctx context.Context, cfg *config, s script, key string, args ...any) (any, error) {
 	ok, probe := l.br.enter(l.now(), cfg.cooldown)
@@ -212,13 +213,13 @@ func (l *Limiter) failTake(cfg *config, key string, n int, err error) (ratelimit
 		return ratelimit.Decision{}, err
 	}
 	cfg.report(err)
+	var d ratelimit.Decision
 	switch cfg.policy.kind {
 	case failOpen:
-		d := l.unlimited()
+		d = l.unlimited()
 		d.Limit = l.limit
-		return d, nil
 	case failClosed:
-		d := ratelimit.Decision{Allowed: n == 0, Limit: l.limit, Burst: l.burst}
+		d = ratelimit.Decision{Allowed: n == 0, Limit: l.limit, Burst: l.burst}
 		if !d.Allowed {
 			d.RetryAfter = max(roundUpMicro(l.br.retryAt()-l.now()), time.Microsecond)
 			if n > l.burst {
@@ -226,9 +227,11 @@ func (l *Limiter) failTake(cfg *config, key string, n int, err error) (ratelimit
 			}
 			d.ResetAfter = d.RetryAfter
 		}
-		return d, nil
+	default:
+		d = cfg.local.Take(key, n)
 	}
-	return cfg.local.Take(key, n), nil
+	d.Fallback = true
+	return d, nil
 }
 
 // decision turns the script's reply into a Decision.

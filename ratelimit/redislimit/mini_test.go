@@ -203,3 +203,20 @@ func TestReset(t *testing.T) {
 		t.Errorf("Take after Reset = %+v, want allowed", d)
 	}
 }
+
+// TestSlowRateFullBucket: at rates of a token per 1000s and slower, the
+// tolerance of 1e-9 tokens is a microsecond or more; a full bucket still
+// reports ResetAfter 0, never the negative that means it never fills.
+func TestSlowRateFullBucket(t *testing.T) {
+	m := newMini(t)
+	for _, every := range []time.Duration{1000 * time.Second, 24 * time.Hour} {
+		l := New(m.c, rate.Every(every), 2)
+		l.SetPrefix(every.String() + ":")
+		if d := take(t, l, "k", 0); d.ResetAfter != 0 || d.Remaining != 2 {
+			t.Errorf("every %v: Take(0) on a full bucket = %+v, want ResetAfter 0, 2 left", every, d)
+		}
+		if d := take(t, l, "k", 3); d.ResetAfter != 0 || d.RetryAfter >= 0 {
+			t.Errorf("every %v: Take(3 > burst) on a full bucket = %+v, want ResetAfter 0, refused for ever", every, d)
+		}
+	}
+}

@@ -30,6 +30,10 @@ var (
 	// FailClosed refuses every event while Redis is unavailable: Take reports
 	// Remaining 0 and a RetryAfter of the time until the next probe of
 	// Redis, at least a microsecond; Wait and WaitN return the error at once.
+	// Behind httplimit, a refusal of FailClosed (a Decision with Fallback
+	// set) is answered 503 Service Unavailable with Retry-After, as
+	// httplimit.Limiter.FailClosed answers a store failure: the client is
+	// not told that it went over its own limit.
 	FailClosed = FailurePolicy{kind: failClosed}
 )
 

@@ -34,7 +34,9 @@ import (
 // a TAT past 2^53 µs (the year 2255) keeps no fraction, which it could not
 // hold anyway. A token count within
 // 1e-9 of an integer counts as it, so rounding in the float arithmetic
-// never refuses a token that is due.
+// never refuses a token that is due; at a token per 1000 s or slower that
+// is a microsecond or more, which never makes the time until the bucket is
+// full negative.
 const takeSrc = `
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
@@ -56,13 +58,13 @@ end
 local used = (hi - now) + lo
 local eps = 1e-9 * iv
 if n > burst then
-	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), -1, math.min(math.ceil(used - eps), cap)}
+	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), -1, math.min(math.max(0, math.ceil(used - eps)), cap)}
 end
 local after = used + n * iv
 local wait = after - burst * iv
 local ok = n == 0 or wait <= eps or (most ~= 0 and (most < 0 or math.ceil(wait) <= most))
 if not ok then
-	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), math.min(math.ceil(wait), cap), math.min(math.ceil(used - eps), cap)}
+	return {0, math.max(0, math.floor(burst - used / iv + 1e-9)), math.min(math.ceil(wait), cap), math.min(math.max(0, math.ceil(used - eps)), cap)}
 end
 if wait <= eps then wait = 0 end
 if n == 0 then
@@ -78,7 +80,7 @@ else
 	redis.call('SET', KEYS[1], v, 'PX', px)
 end
 local left = math.max(0, math.floor(burst - after / iv + 1e-9))
-local full = math.ceil(after - eps)
+local full = math.max(0, math.ceil(after - eps))
 if full > cap then full = cap end
 if most ~= 0 then
 	return {1, left, math.min(math.ceil(wait), cap), full, string.format('%d %d', hi, math.floor(lo * cap + 0.5))}
@@ -148,11 +150,12 @@ var (
 )
 
 // run runs s on key with args. Any error that mentions NOSCRIPT, however a
-// client or proxy wraps it, sends the source.
+// client or proxy wraps it, sends the source, unless it is a failure: BUSY
+// mentions SHUTDOWN NOSCRIPT too.
 func (s script) run(ctx context.Context, c redis.Scripter, key string, args ...any) *redis.Cmd {
 	keys := []string{key}
 	cmd := c.EvalSha(ctx, s.sha, keys, args...)
-	if err := cmd.Err(); err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
+	if err := cmd.Err(); err != nil && strings.Contains(err.Error(), "NOSCRIPT") && !isOutage(err) {
 		cmd = c.Eval(ctx, s.src, keys, args...)
 	}
 	return cmd

@@ -25,10 +25,14 @@ func (l *Limiter) SetPrefix(prefix string) {
 // FailError (the default), FailOpen, FailClosed or FailLocal(fraction).
 // Under any policy but FailError, Take and Allow return the policy's
 // decision with a nil error, and the error handler (SetErrorHandler) hears
-// of each failure. Only network errors and timeouts count as failures; the
-// caller's context ending, and errors that Redis answered (NOSCRIPT is
-// handled by sending the script; WRONGTYPE is a key in use by something
-// else), never do.
+// of each failure. Every Decision a policy makes has Fallback set, so that
+// the caller can tell it from one of Redis (httplimit answers a refusal
+// with Fallback set with 503, not 429). Network errors, timeouts and the
+// answers with which a server says it cannot decide now (LOADING,
+// READONLY, MASTERDOWN, BUSY, CLUSTERDOWN, TRYAGAIN, NOREPLICAS: see the
+// package documentation) count as failures; the caller's context ending,
+// and other errors that Redis answered (NOSCRIPT is handled by sending the
+// script; WRONGTYPE is a key in use by something else), never do.
 func (l *Limiter) SetFailurePolicy(p FailurePolicy) {
 	var local *ratelimit.Keyed[string]
 	if p.kind == failLocal {
@@ -48,8 +52,8 @@ func (l *Limiter) SetErrorHandler(h func(error)) {
 	l.update(func(c *config) { c.onError = h })
 }
 
-// SetCooldown sets how long the Limiter leaves Redis alone after a network
-// error or timeout (DefaultCooldown until then). Calls in that time fail at
+// SetCooldown sets how long the Limiter leaves Redis alone after a failure
+// (DefaultCooldown until then). Calls in that time fail at
 // once, as though Redis had failed again, and are decided by the failure
 // policy. After it, one call probes Redis while the others keep failing
 // fast; its success ends the cooldown, its failure starts another. A probe
