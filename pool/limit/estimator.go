@@ -7,7 +7,7 @@ const (
 	initialLimit   = 20
 	defaultMax     = 1000
 	dropFactor     = 0.8 // Drop shrinks the limit to this fraction of it
-	probeEvery     = 200 // a probe per this many no-queue latencies...
+	probeEvery     = 400 // a probe per this many no-queue latencies...
 	probeMinPeriod = 500e6
 	probeMaxPeriod = 10e9 // ...but no more often than 0.5 s, no less than 10 s
 	probeBaseGain  = 0.25 // weight of a probe's mean in the no-queue latency
@@ -53,7 +53,8 @@ const minSpacing = 2000 // ns
 func (e *estimator) init(now int64) {
 	e.limit = e.clamp(initialLimit)
 	e.every = 1
-	e.startProbe(now)
+	e.nextProbe = math.MaxInt64 // until the first window gives a latency
+	e.winStart = now
 }
 
 func (e *estimator) clamp(l float64) float64 { return math.Max(e.min, math.Min(e.max, l)) }
@@ -119,7 +120,13 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 	}
 	e.winSum += rtt
 	e.winN++
-	if e.winN >= max(4, int(e.limit)) && float64(now-e.winStart) >= e.base {
+	if e.winN >= max(4, 2*int(e.limit)) && float64(now-e.winStart) >= e.base {
+		if e.base == 0 {
+			// The first window's latency is the first guess of the
+			// no-queue latency; a probe follows at once to measure it.
+			e.base = e.winSum / float64(e.winN)
+			e.nextProbe = now
+		}
 		e.update()
 		e.pace(now, seq)
 		e.resetWindow(now)
@@ -130,9 +137,6 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 // queue, from the mean latency of the window: as TCP Vegas, it estimates
 // the calls queued at the dependency as peak * (1 - base/mean).
 func (e *estimator) update() {
-	if e.base == 0 {
-		return
-	}
 	mean := e.winSum / float64(e.winN)
 	peak := math.Min(float64(e.winPeak), e.limit)
 	q := peak * (1 - e.base/mean)

@@ -236,7 +236,7 @@ func TestOverload(t *testing.T) {
 	}
 	for seed := range uint64(*overloadSeeds) {
 		f := overloadFigures(t, seed+1, time.Second)
-		t.Logf("overload seed %d: goodput2x=%.2f goodput4x=%.2f p99x=%.2f settle=%.2fs creep=%.2f",
+		t.Logf("overload seed %d: goodput2x=%.3f goodput4x=%.3f p99x=%.3f settle=%.2fs creep=%.2f",
 			seed+1, f.goodput2x, f.goodput4x, f.p99x, f.settle, f.creep)
 		if f.goodput2x < 1 || f.goodput4x < 1 || f.p99x > 1.25 || f.settle > 1 || f.creep < 1 || f.creep > 1.5 {
 			t.Errorf("seed %d: a goal is missed: want goodput >= 1, p99x <= 1.25, settle <= 1 s, creep in [1, 1.5]", seed+1)
