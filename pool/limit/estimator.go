@@ -33,10 +33,12 @@ type estimator struct {
 	probing    bool
 	probeStart int64
 	probeSum   float64
+	probeSq    float64 // sum of squares, for the spread of the samples
 	probeN     int // samples of the probe's calls
 	probeEnded int // probe's calls released
 	probeWant  int // the probe's calls: the first grants of the probe
 	probeGiven int // probe's calls granted so far
+	changed    int // -1 or 1: the last probe saw a change that way
 	nextProbe  int64
 
 	shrunkAt uint64 // grant number at the last shrink by Drop
@@ -98,6 +100,7 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 		e.probeEnded++
 		if rtt >= 0 {
 			e.probeSum += rtt
+			e.probeSq += rtt * rtt
 			e.probeN++
 		}
 		if e.probeEnded >= e.probeWant {
@@ -182,7 +185,7 @@ func (e *estimator) resetWindow(now int64) {
 func (e *estimator) startProbe(now int64) {
 	e.probing = true
 	e.probeStart = now
-	e.probeSum, e.probeN, e.probeEnded, e.probeGiven = 0, 0, 0, 0
+	e.probeSum, e.probeSq, e.probeN, e.probeEnded, e.probeGiven = 0, 0, 0, 0, 0
 	e.probeWant = max(8, e.allowed())
 }
 
@@ -191,14 +194,31 @@ func (e *estimator) startProbe(now int64) {
 func (e *estimator) endProbe(now int64) {
 	e.probing = false
 	if e.probeN > 0 {
-		m := e.probeSum / float64(e.probeN)
-		if e.base == 0 {
+		n := float64(e.probeN)
+		m := e.probeSum / n
+		// A probe whose mean lies further from the old latency than the
+		// noise of its samples explains (three standard errors) may report
+		// a lasting change. Another probe follows soon to confirm it; when
+		// it lies beyond on the same side too, the latency takes its mean
+		// at once. Otherwise the latency moves a quarter of the way, which
+		// smooths the noise of a few samples.
+		se := math.Sqrt(max(0, e.probeSq/n-m*m) / n)
+		side := 0
+		if d := m - e.base; math.Abs(d) > 3*se+0.05*e.base {
+			side = int(math.Copysign(1, d))
+		}
+		if side != 0 && side == e.changed {
 			e.base = m
+			side = 0
 		} else {
 			e.base += probeBaseGain * (m - e.base)
 		}
+		e.changed = side
 	}
 	period := math.Min(probeMaxPeriod, math.Max(probeMinPeriod, probeEvery*e.base))
+	if e.changed != 0 {
+		period = math.Max(probeMinPeriod, period/8)
+	}
 	e.nextProbe = now + int64(period)
 	e.resetWindow(now)
 }

@@ -1,0 +1,129 @@
+package limit_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gopatterns/concurrency/internal/conctest"
+	"github.com/gopatterns/concurrency/pool/limit"
+)
+
+// stepLoad runs 4*maxC closed-loop callers of a dependency of c slots whose
+// service time is service, both of which the test may change while it runs.
+type stepLoad struct {
+	a       *limit.Adaptive
+	dep     *dependency
+	service atomic.Int64
+	stop    chan struct{}
+	wg      sync.WaitGroup
+}
+
+func startLoad(a *limit.Adaptive, c, callers int, service time.Duration) *stepLoad {
+	l := &stepLoad{a: a, dep: newDependency(c), stop: make(chan struct{})}
+	l.service.Store(int64(service))
+	for range callers {
+		l.wg.Go(func() {
+			for {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				p, err := a.Acquire(context.Background())
+				if err != nil {
+					panic(err)
+				}
+				_ = l.dep.call(context.Background(), time.Duration(l.service.Load()))
+				p.Done()
+			}
+		})
+	}
+	return l
+}
+
+func (l *stepLoad) end() {
+	close(l.stop)
+	l.wg.Wait()
+}
+
+// A lasting change of the dependency's latency is followed both ways: the
+// no-queue latency is measured again, so the limit comes back near the
+// dependency's concurrency when calls get slower for good, and when they
+// get faster again.
+func TestAdaptiveFollowsLatencyChange(t *testing.T) {
+	watchGrants(t)
+	conctest.Bubble(t, func(t *testing.T) {
+		const c = 40
+		var a limit.Adaptive
+		l := startLoad(&a, c, 4*c, 10*time.Millisecond)
+		defer l.end()
+		for _, step := range []struct {
+			service time.Duration
+			settle  time.Duration
+		}{
+			{10 * time.Millisecond, 20 * time.Second},
+			{30 * time.Millisecond, 60 * time.Second},
+			{5 * time.Millisecond, 60 * time.Second},
+		} {
+			l.service.Store(int64(step.service))
+			time.Sleep(step.settle)
+			got := a.Limit()
+			t.Logf("service %v: limit %d after %v", step.service, got, step.settle)
+			if got < c || got > c*3/2+8 {
+				t.Errorf("service %v: limit %d after %v, want within [%d, %d]",
+					step.service, got, step.settle, c, c*3/2+8)
+			}
+		}
+	})
+}
+
+// Property: over random capacities, service times and steps of capacity,
+// the limit settles near the capacity, follows a step, and never leaves its
+// bounds.
+func TestAdaptiveProperty(t *testing.T) {
+	watchGrants(t)
+	r := rand.New(rand.NewPCG(7, 7))
+	cases := 6
+	if testing.Short() {
+		cases = 2
+	}
+	for range cases {
+		c := 2 + r.IntN(60)
+		c2 := max(1, c/2+r.IntN(c+c/2))
+		service := time.Duration(1+r.IntN(50)) * time.Millisecond
+		lo, hi := 1+r.IntN(2), 500+r.IntN(500)
+		t.Run(fmt.Sprintf("C=%d,then=%d,service=%v,bounds=%d..%d", c, c2, service, lo, hi), func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				var a limit.Adaptive
+				a.SetBounds(lo, hi)
+				stop := make(chan struct{})
+				tr := traceLimit(time.Now(), 10*time.Millisecond, a.Limit, stop)
+				l := startLoad(&a, c, 4*max(c, c2)+4, service)
+				settle := 3000 * service
+				time.Sleep(settle)
+				first := a.Limit()
+				l.dep.slots.Resize(int64(c2))
+				time.Sleep(settle)
+				second := a.Limit()
+				close(stop)
+				l.end()
+				tr.wait()
+				mn, mx := minMax(tr.between(0, time.Hour))
+				t.Logf("limit %d at C=%d, %d at C=%d; range %d..%d", first, c, second, c2, mn, mx)
+				for _, s := range []struct{ got, c int }{{first, c}, {second, c2}} {
+					if s.got < s.c || s.got > s.c*3/2+8 {
+						t.Errorf("limit %d with C=%d, want within [%d, %d]", s.got, s.c, s.c, s.c*3/2+8)
+					}
+				}
+				if mn < lo || mx > hi {
+					t.Errorf("limit went to %d..%d, out of bounds [%d, %d]", mn, mx, lo, hi)
+				}
+			})
+		})
+	}
+}
