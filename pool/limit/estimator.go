@@ -34,11 +34,11 @@ type estimator struct {
 	probeStart int64
 	probeSum   float64
 	probeSq    float64 // sum of squares, for the spread of the samples
-	probeN     int // samples of the probe's calls
-	probeEnded int // probe's calls released
-	probeWant  int // the probe's calls: the first grants of the probe
-	probeGiven int // probe's calls granted so far
-	changed    int // -1 or 1: the last probe saw a change that way
+	probeN     int     // samples of the probe's calls
+	probeEnded int     // probe's calls released
+	probeWant  int     // the probe's calls: the first grants of the probe
+	probeGiven int     // probe's calls granted so far
+	changed    int     // -1 or 1: the last probe saw a change that way
 	nextProbe  int64
 
 	shrunkAt uint64 // grant number at the last shrink by Drop
