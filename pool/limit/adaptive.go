@@ -101,7 +101,7 @@ type Adaptive struct {
 }
 
 // grantHook, when set by a test, sees every grant.
-var grantHook func(inflight, allowed int)
+var grantHook func(inflight, allowed, limit int)
 
 // SetBounds sets the least and the most the limit can be, and clamps the
 // limit into them at once. It may be called at any time. The defaults are

@@ -127,3 +127,39 @@ func TestAdaptiveProperty(t *testing.T) {
 		})
 	}
 }
+
+// Probes grant fewer than the limit for a moment, never fewer than
+// max(1, min), about every 400 no-queue latencies.
+func TestAdaptiveProbe(t *testing.T) {
+	var mu sync.Mutex
+	var probes, grants, lowest int
+	inProbe := false
+	lowest = 1 << 30
+	limit.SetGrantHook(func(inflight, allowed, lim int) {
+		mu.Lock()
+		defer mu.Unlock()
+		grants++
+		lowest = min(lowest, allowed)
+		if allowed < lim && !inProbe {
+			probes++
+		}
+		inProbe = allowed < lim
+	})
+	defer limit.SetGrantHook(nil)
+	conctest.Bubble(t, func(t *testing.T) {
+		const c, service = 40, 10 * time.Millisecond
+		var a limit.Adaptive
+		a.SetBounds(25, 1000)
+		l := startLoad(&a, c, 4*c, service)
+		time.Sleep(60 * time.Second)
+		l.end()
+	})
+	t.Logf("%d probes in 60 s, %d grants, least allowed %d", probes, grants, lowest)
+	// One probe every 400 * 10 ms = 4 s, and the first at once.
+	if probes < 12 || probes > 20 {
+		t.Errorf("%d probes in 60 s, want about 15", probes)
+	}
+	if lowest != 25 {
+		t.Errorf("the least allowed was %d, want the minimum 25", lowest)
+	}
+}

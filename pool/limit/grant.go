@@ -40,7 +40,7 @@ func (a *Adaptive) grant() Permit {
 		t.start = a.now()
 	}
 	if grantHook != nil {
-		grantHook(a.inflight, a.est.allowed())
+		grantHook(a.inflight, a.est.allowed(), int(a.est.limit))
 	}
 	a.est.granted(a.inflight)
 	return Permit{t: t, gen: t.gen.Load()}
