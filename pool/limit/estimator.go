@@ -20,7 +20,7 @@ const (
 type estimator struct {
 	limit    float64
 	min, max float64
-	base     float64 // no-queue latency in ns; 0 until the first probe ends
+	base     float64 // no-queue latency in ns; 0 until the first window ends
 
 	// The window of samples the next update uses.
 	winStart int64
@@ -44,8 +44,8 @@ type estimator struct {
 	shrunkAt uint64 // grant number at the last shrink by Drop
 
 	// Reading the clock costs more than the rest of a grant and release
-	// together, so when calls come faster than one per minSpacing only one
-	// grant in every is timed; every one is timed during a probe.
+	// together, so when grants come faster than one per minSpacing, only
+	// one grant in every `every` is timed; all are during a probe.
 	every  uint64
 	winSeq uint64 // grant number at the start of the window
 }
