@@ -28,7 +28,7 @@ import (
 // is the window's mean latency, inflight the most permits in flight at a
 // grant in the window, and base the no-queue latency. With lg =
 // log10(max(limit, 10)): above 4*lg the limit shrinks by (q - 4*lg)/2 and at
-// least 1; under 2*lg, if the limit held calls back in the window, it grows
+// least 1/2; under 2*lg, if the limit held calls back in the window, it grows
 // by 1, or by an eighth while nothing queues (q < 1). Drop shrinks the limit
 // at once to 0.8 of it; the drops of calls granted before that shrink report
 // the same overload and shrink it no further.

@@ -147,7 +147,7 @@ func (e *estimator) update() {
 	alpha, beta := 2*lg, 4*lg
 	switch {
 	case q > beta:
-		e.limit -= math.Max(1, (q-beta)/2)
+		e.limit -= math.Max(0.5, (q-beta)/2)
 	case q < alpha && e.winBound:
 		if q < 1 {
 			e.limit += math.Max(1, e.limit/8)
