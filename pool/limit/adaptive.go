@@ -36,7 +36,8 @@ import (
 // Every 400 no-queue latencies (at least 0.5 s and at most 10 s apart), a
 // probe measures base again: it grants at most half the limit, never fewer
 // than max(1, min), until the first max(8, that many) calls it granted have
-// all been released. It holds calls back for about one latency while the
+// all been released. A probe that is due waits until more calls are in
+// flight than it lets in: with fewer it would drain nothing. It holds calls back for about one latency while the
 // dependency's queue drains, then for the longest of its calls: about two
 // to four no-queue latencies in all, 1% of the time or less. The mean
 // latency of its calls moves base a quarter of the way; a probe whose mean

@@ -257,3 +257,28 @@ func TestPermitDrop(t *testing.T) {
 		t.Errorf("Limit() = %d after Ignore, want 1", got)
 	}
 }
+
+// A limiter that has not held calls back does not probe: after calls one at
+// a time, it grants its whole limit at once.
+func TestAdaptiveNoProbeWhenIdle(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var a limit.Adaptive
+		for range 1000 {
+			p, _ := a.Acquire(context.Background())
+			time.Sleep(time.Millisecond)
+			p.Done()
+		}
+		n := 0
+		for {
+			p, ok := a.TryAcquire()
+			if !ok {
+				break
+			}
+			defer p.Ignore()
+			n++
+		}
+		if got := a.Limit(); n != got {
+			t.Errorf("%d permits granted at once, want the limit %d", n, got)
+		}
+	})
+}

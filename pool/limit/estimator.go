@@ -62,14 +62,17 @@ func (e *estimator) init(now int64) {
 func (e *estimator) clamp(l float64) float64 { return math.Max(e.min, math.Min(e.max, l)) }
 
 // allowed is how many permits may be in flight now: the limit, or during a
-// probe half of it, never fewer than max(1, min).
+// probe probeLevel.
 func (e *estimator) allowed() int {
-	l := int(e.limit)
 	if e.probing {
-		l = max(l/2, int(e.min), 1)
+		return e.probeLevel()
 	}
-	return l
+	return int(e.limit)
 }
+
+// probeLevel is how many permits a probe lets be in flight: half the limit,
+// never fewer than max(1, min).
+func (e *estimator) probeLevel() int { return max(int(e.limit)/2, int(e.min), 1) }
 
 // timed reports whether the grant numbered seq is a latency sample.
 func (e *estimator) timed(seq uint64) bool { return e.probing || seq%e.every == 0 }
@@ -114,7 +117,10 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 		}
 		return
 	}
-	if now >= e.nextProbe {
+	// A probe is due; it starts once more calls are in flight than it
+	// lets in: with fewer, it could neither drain a queue nor cost a thing,
+	// and it would only hold back a burst that comes while it lasts.
+	if now >= e.nextProbe && e.winPeak > e.probeLevel() {
 		e.startProbe(now)
 		return
 	}
