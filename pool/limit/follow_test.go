@@ -19,14 +19,20 @@ type stepLoad struct {
 	a       *limit.Adaptive
 	dep     *dependency
 	service atomic.Int64
+	sigma   float64 // of the lognormal service time; 0: constant
 	stop    chan struct{}
 	wg      sync.WaitGroup
 }
 
 func startLoad(a *limit.Adaptive, c, callers int, service time.Duration) *stepLoad {
-	l := &stepLoad{a: a, dep: newDependency(c), stop: make(chan struct{})}
+	return startLoadSigma(a, c, callers, service, 0)
+}
+
+func startLoadSigma(a *limit.Adaptive, c, callers int, service time.Duration, sigma float64) *stepLoad {
+	l := &stepLoad{a: a, dep: newDependency(c), sigma: sigma, stop: make(chan struct{})}
 	l.service.Store(int64(service))
-	for range callers {
+	for i := range callers {
+		r := rand.New(rand.NewPCG(uint64(i), 3))
 		l.wg.Go(func() {
 			for {
 				select {
@@ -38,7 +44,11 @@ func startLoad(a *limit.Adaptive, c, callers int, service time.Duration) *stepLo
 				if err != nil {
 					panic(err)
 				}
-				_ = l.dep.call(context.Background(), time.Duration(l.service.Load()))
+				d := time.Duration(l.service.Load())
+				if l.sigma > 0 {
+					d = lognormal(r, d, l.sigma)
+				}
+				_ = l.dep.call(context.Background(), d)
 				p.Done()
 			}
 		})
@@ -88,7 +98,7 @@ func TestAdaptiveFollowsLatencyChange(t *testing.T) {
 func TestAdaptiveProperty(t *testing.T) {
 	watchGrants(t)
 	r := rand.New(rand.NewPCG(7, 7))
-	cases := 5
+	cases := 8
 	if testing.Short() {
 		cases = 2
 	}
@@ -97,13 +107,14 @@ func TestAdaptiveProperty(t *testing.T) {
 		c2 := max(1, c/2+r.IntN(c+c/2))
 		service := time.Duration(1+r.IntN(50)) * time.Millisecond
 		lo, hi := 1+r.IntN(2), 500+r.IntN(500)
-		t.Run(fmt.Sprintf("C=%d,then=%d,service=%v,bounds=%d..%d", c, c2, service, lo, hi), func(t *testing.T) {
+		sigma := float64(r.IntN(2)) / 2
+		t.Run(fmt.Sprintf("C=%d,then=%d,service=%v,sigma=%v,bounds=%d..%d", c, c2, service, sigma, lo, hi), func(t *testing.T) {
 			conctest.Bubble(t, func(t *testing.T) {
 				var a limit.Adaptive
 				a.SetBounds(lo, hi)
 				stop := make(chan struct{})
 				tr := traceLimit(time.Now(), 10*time.Millisecond, a.Limit, stop)
-				l := startLoad(&a, c, 4*max(c, c2)+4, service)
+				l := startLoadSigma(&a, c, 4*max(c, c2)+4, service, sigma)
 				settle := 1000 * service
 				time.Sleep(settle)
 				first := a.Limit()
