@@ -4,7 +4,7 @@
 
 GO         ?= go
 PKGS       ?= ./...
-BENCHPKGS  ?= pool pipeline ratelimit cancel group
+BENCHPKGS  ?= pool pool/limit pipeline ratelimit cancel group
 BENCH      ?= .
 BENCHCOUNT ?= 6
 FUZZTIME   ?= 10s
@@ -82,7 +82,7 @@ examples:
 # Narrow it with: make bench BENCHPKGS=pool BENCH=W1
 bench:
 	@set -e; for pkg in $(BENCHPKGS); do \
-		out=bench-$$pkg.txt; \
+		out=bench-$$(echo $$pkg | tr / -).txt; \
 		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count=$(BENCHCOUNT) ./$$pkg | tee $$out; \
 		for name in $$(sed -n 's/^Benchmark\([^/ -]*\).*/\1/p' $$out | sort -u); do \
 			$(GO) run $(BENCHSTAT) -filter ".name:$$name" -col /impl $$out; \
@@ -131,7 +131,7 @@ cover:
 # run of its own. A package of the list that is not in the tree is skipped;
 # one that is, but reports no coverage, fails the gate.
 COVERMIN  = 97
-COVERPKGS = pool pipeline ratelimit ratelimit/httplimit cancel cancel/httphedge group
+COVERPKGS = pool pool/limit pipeline ratelimit ratelimit/httplimit cancel cancel/httphedge group
 MODPATH   = github.com/gopatterns/concurrency
 checkcover = awk -v min=$(COVERMIN) -v mod=$(MODPATH) \
 	-v pkgs="$$(for p in $(COVERPKGS); do if [ -d $$p ]; then printf '%s ' $$p; fi; done)" \
@@ -167,7 +167,7 @@ endef
 # keep a loaded machine from passing a slow run off as a verdict.
 # Narrow it with: make mutate MUTATEPKGS=pool
 GREMLINS       = github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATEPKGS    ?= pool pipeline ratelimit ratelimit/httplimit cancel cancel/httphedge group internal/panics
+MUTATEPKGS    ?= pool pool/limit pipeline ratelimit ratelimit/httplimit cancel cancel/httphedge group internal/panics
 MUTATEWORKERS ?= 2
 MUTATETIMEOUT ?= 10
 mutate:
