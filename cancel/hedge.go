@@ -45,8 +45,8 @@ func Hedge[T any](ctx context.Context, h *Hedger, f func(context.Context) (T, er
 		var zero T
 		return zero, context.Cause(ctx)
 	}
-	// The races are pooled, with their timer: a Hedger is meant to serve
-	// many calls, and the race is most of what a call allocates.
+	// The races are pooled: a Hedger is meant to serve many calls, and the
+	// race is most of what a call allocates.
 	r, _ := h.races.Get().(*hedgeRace[T])
 	if r == nil {
 		r = &hedgeRace[T]{h: h}

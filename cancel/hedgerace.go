@@ -49,11 +49,10 @@ func (r *hedgeRace[T]) run() (T, error) {
 		defer r.cancel(nil)
 		r.mu.Lock()
 		r.wg.Add(1)
-		if r.timer == nil {
-			r.timer = time.AfterFunc(r.delay, r.hedge)
-		} else {
-			r.timer.Reset(r.delay)
-		}
+		// A timer of its own for each call, never one kept from an earlier
+		// call: a timer belongs to the synctest bubble (or the real clock)
+		// it was made in, and a Hedger may serve calls in several.
+		r.timer = time.AfterFunc(r.delay, r.hedge)
 		r.mu.Unlock()
 	} else {
 		// No hedge can start: the first call needs no context of its own.
@@ -80,10 +79,10 @@ func (r *hedgeRace[T]) run() (T, error) {
 // noCancel stands for the cancel function of a race without hedges.
 func noCancel(error) {}
 
-// reset makes r ready for another call, keeping its timer and errs.
+// reset makes r ready for another call, keeping its errs.
 func (r *hedgeRace[T]) reset() {
 	clear(r.errs)
-	*r = hedgeRace[T]{h: r.h, timer: r.timer, errs: r.errs}
+	*r = hedgeRace[T]{h: r.h, errs: r.errs}
 }
 
 // hedge starts the next hedge, if the race is still open and the budget
