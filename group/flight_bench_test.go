@@ -1,0 +1,87 @@
+package group_test
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/gopatterns/concurrency/group"
+)
+
+// flightImpls are the implementations the Flight benchmarks compare:
+// x/sync's singleflight, a Flight called with a context that can never
+// end (fn runs on the caller's goroutine), and one called with a context
+// that can (fn runs on a goroutine of its own).
+var flightImpls = []string{"xsync", "ours", "ours-cancelable"}
+
+// flightDo returns a function that calls Do of implementation impl for
+// key with fn.
+func flightDo(b *testing.B, impl string, fn func() (int, error)) func(key string) (int, error) {
+	switch impl {
+	case "xsync":
+		var g singleflight.Group
+		xfn := func() (any, error) { return fn() }
+		return func(key string) (int, error) {
+			v, err, _ := g.Do(key, xfn)
+			return v.(int), err
+		}
+	case "ours":
+		var f group.Flight[string, int]
+		ctx := context.Background()
+		ofn := func(context.Context) (int, error) { return fn() }
+		return func(key string) (int, error) {
+			v, err, _ := f.Do(ctx, key, ofn)
+			return v, err
+		}
+	default:
+		var f group.Flight[string, int]
+		ctx, cancel := context.WithCancel(context.Background())
+		b.Cleanup(cancel)
+		ofn := func(context.Context) (int, error) { return fn() }
+		return func(key string) (int, error) {
+			v, err, _ := f.Do(ctx, key, ofn)
+			return v, err
+		}
+	}
+}
+
+// BenchmarkFlightDo is one caller calling Do with a trivial function: the
+// cost of a call that nobody shares.
+func BenchmarkFlightDo(b *testing.B) {
+	fn := func() (int, error) { return 1, nil }
+	for _, impl := range flightImpls {
+		b.Run("impl="+impl, func(b *testing.B) {
+			b.ReportAllocs()
+			do := flightDo(b, impl, fn)
+			for b.Loop() {
+				if _, err := do("key"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFlightShared is 64 goroutines calling Do for one key, with a
+// function of about 10µs of CPU, so that most calls are shared; ns/op is
+// the time per caller.
+func BenchmarkFlightShared(b *testing.B) {
+	fn := func() (int, error) { return 1, spin() }
+	for _, impl := range flightImpls {
+		b.Run("impl="+impl, func(b *testing.B) {
+			b.ReportAllocs()
+			do := flightDo(b, impl, fn)
+			b.SetParallelism(64 / max(1, runtime.GOMAXPROCS(0)))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := do("key"); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
