@@ -3,8 +3,6 @@ package group
 import (
 	"context"
 	"sync"
-
-	"github.com/gopatterns/concurrency/internal/panics"
 )
 
 // A Flight makes concurrent calls for the same key share one call of their
@@ -20,7 +18,7 @@ import (
 // multiple goroutines and must not be copied after first use.
 type Flight[K comparable, V any] struct {
 	mu sync.Mutex
-	m  map[K]*flightCall[V] // the live call of each key; made lazily
+	m  map[K]*flightCall[K, V] // the live call of each key; made lazily
 }
 
 // Do calls fn and returns its results, making sure that at most one call of
@@ -70,12 +68,12 @@ func (f *Flight[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (
 			c.done = make(chan struct{})
 		}
 		f.mu.Unlock()
-		return f.wait(ctx, key, c)
+		return f.wait(ctx, c)
 	}
 	if f.m == nil {
-		f.m = make(map[K]*flightCall[V])
+		f.m = make(map[K]*flightCall[K, V])
 	}
-	c := &flightCall[V]{waiters: 1}
+	c := &flightCall[K, V]{f: f, key: key, fn: fn, waiters: 1}
 	f.m[key] = c
 	if done == nil {
 		// The caller never leaves, so fn needs no cancellation: it runs
@@ -85,15 +83,14 @@ func (f *Flight[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (
 		if _, ok := ctx.Deadline(); ok {
 			fctx = context.WithoutCancel(ctx)
 		}
-		f.run(fctx, key, c, fn)
+		c.run(fctx)
 		return c.result(true)
 	}
+	c.parent = ctx
 	c.done = make(chan struct{})
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.cancel = cancel
 	f.mu.Unlock()
-	go f.run(fctx, key, c, fn)
-	return f.wait(ctx, key, c)
+	go c.runOwn()
+	return f.wait(ctx, c)
 }
 
 // Forget makes the next Do for key start a new call instead of joining the
@@ -106,61 +103,43 @@ func (f *Flight[K, V]) Forget(key K) {
 	f.mu.Unlock()
 }
 
-// wait waits for call c of key until it returns or ctx is done.
-func (f *Flight[K, V]) wait(ctx context.Context, key K, c *flightCall[V]) (v V, err error, shared bool) {
+// wait waits for call c until it returns or ctx is done.
+func (f *Flight[K, V]) wait(ctx context.Context, c *flightCall[K, V]) (v V, err error, shared bool) {
 	select {
 	case <-c.done:
 		return c.result(false)
 	case <-ctx.Done():
-		f.leave(key, c)
+		f.leave(c)
 		return v, context.Cause(ctx), false
 	}
 }
 
-// leave takes a caller off call c of key. The last one to leave forgets the
-// call and cancels its context, both under the lock, so that when a new
-// call for key starts, the abandoned one is already cancelled.
-func (f *Flight[K, V]) leave(key K, c *flightCall[V]) {
+// leave takes a caller off call c. The last one to leave forgets the call
+// and cancels its context, both under the lock, so that when a new call
+// for the key starts, the abandoned one is already cancelled.
+func (f *Flight[K, V]) leave(c *flightCall[K, V]) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if c.waiters--; c.waiters > 0 {
 		return
 	}
-	if f.m[key] == c {
-		delete(f.m, key)
+	if f.m[c.key] == c {
+		delete(f.m, c.key)
 	}
-	// Only a call on a goroutine of its own can lose every caller: the
-	// caller that runs fn on its goroutine never leaves. So cancel is set.
-	c.cancel()
+	c.stop()
 }
 
-// run calls fn for call c of key, records how it ended, and hands the
-// results to the callers. If fn calls runtime.Goexit, the results are
-// handed over from a deferred call as the goroutine exits.
-func (f *Flight[K, V]) run(ctx context.Context, key K, c *flightCall[V], fn func(context.Context) (V, error)) {
-	perr := panics.Call(func() {
-		c.val, c.err = fn(ctx)
-	}, func() {
-		c.goexit = true
-		f.finish(key, c)
-	})
-	c.perr = perr
-	f.finish(key, c)
-}
-
-// finish forgets call c of key, unless a newer call took its place, and
-// wakes the callers waiting for it.
-func (f *Flight[K, V]) finish(key K, c *flightCall[V]) {
+// finish forgets call c, unless a newer call took its place, and wakes the
+// callers waiting for it.
+func (f *Flight[K, V]) finish(c *flightCall[K, V]) {
 	f.mu.Lock()
-	if f.m[key] == c {
-		delete(f.m, key)
+	if f.m[c.key] == c {
+		delete(f.m, c.key)
 	}
 	c.shared = c.dups > 0
 	if c.done != nil {
 		close(c.done)
 	}
-	if c.cancel != nil {
-		c.cancel() // releases the context's resources; fn has returned
-	}
 	f.mu.Unlock()
+	c.stop() // releases fn's context, if it made one
 }

@@ -1,0 +1,465 @@
+package group_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gopatterns/concurrency/group"
+	"github.com/gopatterns/concurrency/internal/conctest"
+)
+
+// A flightProbe is a function for Flight.Do that the test holds: it counts
+// its calls, sends its context on started, and returns its value once
+// release is closed.
+type flightProbe struct {
+	calls   atomic.Int32
+	started chan context.Context
+	release chan struct{}
+}
+
+func newFlightProbe() *flightProbe {
+	return &flightProbe{started: make(chan context.Context, 16), release: make(chan struct{})}
+}
+
+// fn returns a function that returns v and err once released.
+func (p *flightProbe) fn(v int, err error) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		p.calls.Add(1)
+		p.started <- ctx
+		<-p.release
+		return v, err
+	}
+}
+
+// flightResult is what a Do returned.
+type flightResult struct {
+	v      int
+	err    error
+	shared bool
+}
+
+// goDo calls f.Do in a new goroutine and returns the channel that receives
+// its results.
+func goDo(f *group.Flight[string, int], ctx context.Context, key string, fn func(context.Context) (int, error)) <-chan flightResult {
+	ch := make(chan flightResult, 1)
+	go func() {
+		v, err, shared := f.Do(ctx, key, fn)
+		ch <- flightResult{v, err, shared}
+	}()
+	return ch
+}
+
+// want fails t unless r is {v, err, shared}.
+func (r flightResult) want(t *testing.T, who string, v int, err error, shared bool) {
+	t.Helper()
+	if r.v != v || !errors.Is(r.err, err) || r.shared != shared {
+		t.Errorf("%s: Do() = %d, %v, %v; want %d, %v, %v", who, r.v, r.err, r.shared, v, err, shared)
+	}
+}
+
+// contexts are the two kinds of caller context: one that can never end,
+// with which fn runs on the caller's goroutine, and one that can.
+var flightContexts = []struct {
+	name string
+	ctx  func(t *testing.T) context.Context
+}{
+	{"background", func(*testing.T) context.Context { return context.Background() }},
+	{"cancelable", func(t *testing.T) context.Context {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		return ctx
+	}},
+}
+
+func TestFlightZeroValueCallsFn(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			var f group.Flight[string, int]
+			for i := range 3 { // no caching: each Do calls fn again
+				v, err, shared := f.Do(c.ctx(t), "k", func(context.Context) (int, error) { return i, errA })
+				flightResult{v, err, shared}.want(t, "Do", i, errA, false)
+			}
+		})
+	}
+}
+
+func TestFlightSharesLiveCall(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				var f group.Flight[string, int]
+				p := newFlightProbe()
+				first := goDo(&f, c.ctx(t), "k", p.fn(1, nil))
+				<-p.started
+				var joined []<-chan flightResult
+				for range 3 {
+					joined = append(joined, goDo(&f, c.ctx(t), "k", p.fn(2, nil)))
+				}
+				other := goDo(&f, c.ctx(t), "other", func(context.Context) (int, error) { return 3, nil })
+				(<-other).want(t, "other key", 3, nil, false)
+				synctest.Wait()
+				close(p.release)
+				(<-first).want(t, "first", 1, nil, true)
+				for _, ch := range joined {
+					(<-ch).want(t, "joined", 1, nil, true)
+				}
+				if n := p.calls.Load(); n != 1 {
+					t.Errorf("fn called %d times, want 1", n)
+				}
+			})
+		})
+	}
+}
+
+type flightKey struct{}
+
+// TestFlightOneCancelDoesNotFailOthers covers the bug for which openfga
+// and buildbuddy left their singleflight forks: the first caller's
+// context ran fn, so its cancellation failed every caller sharing the call.
+func TestFlightOneCancelDoesNotFailOthers(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		p := newFlightProbe()
+		ctx, cancel := context.WithCancelCause(context.WithValue(context.Background(), flightKey{}, "v"))
+		ctx, stop := context.WithTimeout(ctx, time.Hour)
+		defer stop()
+		first := goDo(&f, ctx, "k", p.fn(1, nil))
+		fctx := <-p.started
+		other := goDo(&f, context.Background(), "k", p.fn(2, nil))
+		synctest.Wait()
+		cancel(errCause)
+		(<-first).want(t, "cancelled caller", 0, errCause, false)
+		synctest.Wait()
+		if fctx.Err() != nil {
+			t.Errorf("fn's context: Err() = %v after the first caller left, want nil", fctx.Err())
+		}
+		if d, ok := fctx.Deadline(); ok {
+			t.Errorf("fn's context: Deadline() = %v, want none", d)
+		}
+		if got := fctx.Value(flightKey{}); got != "v" {
+			t.Errorf("fn's context: Value() = %v, want the first caller's %q", got, "v")
+		}
+		close(p.release)
+		(<-other).want(t, "other caller", 1, nil, true)
+	})
+}
+
+// TestFlightAbandonedCallNotJoined covers tailscale's DoChanContext bug
+// (#18919): a call whose callers had all left stayed in the map, so a new
+// caller joined it and got its context.Canceled.
+func TestFlightAbandonedCallNotJoined(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		p := newFlightProbe()
+		ctx1, cancel1 := context.WithCancelCause(context.Background())
+		ctx2, cancel2 := context.WithCancelCause(context.Background())
+		oldFn := func(ctx context.Context) (int, error) {
+			p.started <- ctx
+			<-ctx.Done()
+			<-p.release // still returning when the next caller comes
+			return 0, ctx.Err()
+		}
+		first := goDo(&f, ctx1, "k", oldFn)
+		second := goDo(&f, ctx2, "k", oldFn)
+		fctx := <-p.started
+		synctest.Wait()
+		cancel1(errA)
+		(<-first).want(t, "first", 0, errA, false)
+		synctest.Wait()
+		if fctx.Err() != nil {
+			t.Fatalf("fn's context cancelled while a caller waits: %v", fctx.Err())
+		}
+		cancel2(errB)
+		(<-second).want(t, "second", 0, errB, false)
+		<-fctx.Done()
+		if cause := context.Cause(fctx); cause != context.Canceled {
+			t.Errorf("fn's context: Cause() = %v, want context.Canceled", cause)
+		}
+		v, err, shared := f.Do(context.Background(), "k", func(context.Context) (int, error) { return 7, nil })
+		flightResult{v, err, shared}.want(t, "next caller", 7, nil, false)
+		close(p.release)
+	})
+}
+
+// TestFlightCancelStartsNoDuplicate covers janos/singleflight#4: a
+// cancelled caller removed the call from the map although others still
+// waited for it, so the next caller started a second call beside it.
+func TestFlightCancelStartsNoDuplicate(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				var f group.Flight[string, int]
+				p := newFlightProbe()
+				first := goDo(&f, c.ctx(t), "k", p.fn(1, nil))
+				<-p.started
+				ctx, cancel := context.WithCancelCause(context.Background())
+				leaving := goDo(&f, ctx, "k", p.fn(2, nil))
+				synctest.Wait()
+				cancel(errCause)
+				(<-leaving).want(t, "leaving caller", 0, errCause, false)
+				late := goDo(&f, c.ctx(t), "k", p.fn(3, nil))
+				synctest.Wait()
+				if n := p.calls.Load(); n != 1 {
+					t.Fatalf("fn called %d times, want 1: a cancelled caller let a duplicate call start", n)
+				}
+				close(p.release)
+				(<-first).want(t, "first", 1, nil, true)
+				(<-late).want(t, "late", 1, nil, true)
+			})
+		})
+	}
+}
+
+func TestFlightCallerLeavesAtOnce(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		p := newFlightProbe()
+		ctx, cancel := context.WithTimeoutCause(context.Background(), time.Second, errCause)
+		defer cancel()
+		start := time.Now()
+		res := goDo(&f, ctx, "k", p.fn(1, nil))
+		fctx := <-p.started
+		(<-res).want(t, "caller", 0, errCause, false)
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("Do returned after %v, want 1s", d)
+		}
+		<-fctx.Done() // its only caller left
+		close(p.release)
+	})
+}
+
+func TestFlightDoneContextStartsNothing(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		done, cancel := context.WithCancelCause(context.Background())
+		cancel(errCause)
+		fn := func(context.Context) (int, error) { t.Error("fn called for a done context"); return 0, nil }
+		v, err, shared := f.Do(done, "k", fn)
+		flightResult{v, err, shared}.want(t, "Do", 0, errCause, false)
+
+		p := newFlightProbe()
+		live := goDo(&f, context.Background(), "k", p.fn(1, nil))
+		<-p.started
+		v, err, shared = f.Do(done, "k", fn) // joins nothing
+		flightResult{v, err, shared}.want(t, "Do on a live key", 0, errCause, false)
+		close(p.release)
+		(<-live).want(t, "live", 1, nil, false)
+	})
+}
+
+func TestFlightForget(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				var f group.Flight[string, int]
+				p1, p2 := newFlightProbe(), newFlightProbe()
+				old := goDo(&f, c.ctx(t), "k", p1.fn(1, nil))
+				<-p1.started
+				oldJoined := goDo(&f, c.ctx(t), "k", p1.fn(9, nil))
+				synctest.Wait()
+				f.Forget("k")
+				f.Forget("never used")
+				next := goDo(&f, c.ctx(t), "k", p2.fn(2, nil))
+				<-p2.started
+				nextJoined := goDo(&f, c.ctx(t), "k", p2.fn(9, nil))
+				synctest.Wait()
+				close(p1.release) // the old call returning must not end the new one
+				(<-old).want(t, "old", 1, nil, true)
+				(<-oldJoined).want(t, "old joined", 1, nil, true)
+				synctest.Wait()
+				again := goDo(&f, c.ctx(t), "k", p2.fn(9, nil))
+				synctest.Wait()
+				close(p2.release)
+				(<-next).want(t, "next", 2, nil, true)
+				(<-nextJoined).want(t, "next joined", 2, nil, true)
+				(<-again).want(t, "again", 2, nil, true)
+				if n := p2.calls.Load(); n != 1 {
+					t.Errorf("new fn called %d times, want 1", n)
+				}
+			})
+		})
+	}
+}
+
+// Callers of a forgotten call that all leave cancel it, and leave the
+// newer call for the key alone.
+func TestFlightForgottenCallAbandoned(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		p1, p2 := newFlightProbe(), newFlightProbe()
+		ctx, cancel := context.WithCancelCause(context.Background())
+		old := goDo(&f, ctx, "k", p1.fn(1, nil))
+		oldCtx := <-p1.started
+		f.Forget("k")
+		next := goDo(&f, context.Background(), "k", p2.fn(2, nil))
+		<-p2.started
+		cancel(errCause)
+		(<-old).want(t, "old", 0, errCause, false)
+		<-oldCtx.Done()
+		joined := goDo(&f, context.Background(), "k", p2.fn(9, nil))
+		synctest.Wait()
+		close(p1.release)
+		close(p2.release)
+		(<-next).want(t, "next", 2, nil, true)
+		(<-joined).want(t, "joined", 2, nil, true)
+	})
+}
+
+// flightPanic is a named function so that tests can find it in a stack.
+func flightPanic(context.Context) (int, error) { panic(errA) }
+
+// TestFlightPanicReachesEveryCaller covers golang/go#33519 and #41133: a
+// panic in fn left the key locked and later callers hung. Here every
+// caller waiting re-panics with the *PanicError, and the next Do calls fn
+// again.
+func TestFlightPanicReachesEveryCaller(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				var f group.Flight[string, int]
+				p := newFlightProbe()
+				panicking := func(ctx context.Context) (int, error) {
+					p.started <- ctx
+					<-p.release
+					return flightPanic(ctx)
+				}
+				perrs := make(chan any, 3)
+				for i := range 3 {
+					go func() {
+						defer func() { perrs <- recover() }()
+						f.Do(c.ctx(t), "k", panicking)
+					}()
+					if i == 0 {
+						<-p.started
+					}
+				}
+				synctest.Wait()
+				close(p.release)
+				for range 3 {
+					v := <-perrs
+					perr, ok := v.(*group.PanicError)
+					if !ok {
+						t.Fatalf("Do panicked with %T %v, want *PanicError", v, v)
+					}
+					if !errors.Is(perr, errA) || !strings.Contains(string(perr.Stack), "flightPanic") {
+						t.Errorf("PanicError = %v, want errA with the stack of flightPanic", perr)
+					}
+				}
+				v, err, shared := f.Do(c.ctx(t), "k", func(context.Context) (int, error) { return 1, nil })
+				flightResult{v, err, shared}.want(t, "Do after the panic", 1, nil, false)
+			})
+		})
+	}
+}
+
+// A panic in a call every caller has left has nobody to reach: it is
+// dropped, and crashes nothing.
+func TestFlightPanicInAbandonedCall(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		ctx, cancel := context.WithCancelCause(context.Background())
+		returned := make(chan struct{})
+		res := goDo(&f, ctx, "k", func(ctx context.Context) (int, error) {
+			defer close(returned)
+			<-ctx.Done()
+			panic(errA)
+		})
+		synctest.Wait()
+		cancel(errCause)
+		(<-res).want(t, "caller", 0, errCause, false)
+		<-returned
+	})
+}
+
+// TestFlightGoexitReachesEveryCaller covers golang/go#67087:
+// runtime.Goexit in fn left the callers of DoChan waiting for ever. Here
+// every caller waiting gets ErrGoexit, except one on whose goroutine fn
+// ran, which exits with it.
+func TestFlightGoexitReachesEveryCaller(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			conctest.Bubble(t, func(t *testing.T) {
+				var f group.Flight[string, int]
+				p := newFlightProbe()
+				exiting := func(ctx context.Context) (int, error) {
+					p.started <- ctx
+					<-p.release
+					runtime.Goexit()
+					return 1, nil
+				}
+				exited := make(chan bool, 1)
+				go func() {
+					returned := false
+					defer func() { exited <- returned }()
+					f.Do(c.ctx(t), "k", exiting)
+					returned = true
+				}()
+				<-p.started
+				joined := goDo(&f, c.ctx(t), "k", exiting)
+				synctest.Wait()
+				close(p.release)
+				(<-joined).want(t, "joined", 0, group.ErrGoexit, true)
+				returned := <-exited
+				if ranHere := c.name == "background"; returned == ranHere {
+					t.Errorf("first caller returned = %v, want %v (fn ran on its goroutine: %v)", returned, !ranHere, ranHere)
+				}
+				v, err, shared := f.Do(c.ctx(t), "k", func(context.Context) (int, error) { return 2, nil })
+				flightResult{v, err, shared}.want(t, "Do after Goexit", 2, nil, false)
+			})
+		})
+	}
+}
+
+// TestFlightBlockedFnReleasesCallers covers the deadlocks that made
+// spicedb forbid x/sync's singleflight: callers stuck behind an fn that
+// never returns. Here they leave when their contexts end, fn's context is
+// cancelled, and no goroutine is left behind (the bubble checks).
+func TestFlightBlockedFnReleasesCallers(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		var f group.Flight[string, int]
+		blocked := func(ctx context.Context) (int, error) {
+			<-ctx.Done() // stands for work that never ends by itself
+			return 0, ctx.Err()
+		}
+		var res []<-chan flightResult
+		for i := range 4 {
+			ctx, cancel := context.WithTimeoutCause(context.Background(), time.Duration(i+1)*time.Second, errCause)
+			defer cancel()
+			res = append(res, goDo(&f, ctx, "k", blocked))
+		}
+		for i, ch := range res {
+			(<-ch).want(t, "caller "+string(rune('0'+i)), 0, errCause, false)
+		}
+	})
+}
+
+// fn may call the Flight again, for another key or to forget its own:
+// the lock is not held while fn runs.
+func TestFlightReentrantFn(t *testing.T) {
+	for _, c := range flightContexts {
+		t.Run(c.name, func(t *testing.T) {
+			var f group.Flight[string, int]
+			v, err, shared := f.Do(c.ctx(t), "outer", func(ctx context.Context) (int, error) {
+				f.Forget("outer")
+				v, err, _ := f.Do(ctx, "inner", func(context.Context) (int, error) { return 2, nil })
+				return v + 1, err
+			})
+			flightResult{v, err, shared}.want(t, "Do", 3, nil, false)
+		})
+	}
+}
+
+func TestFlightNilArguments(t *testing.T) {
+	var f group.Flight[string, int]
+	fn := func(context.Context) (int, error) { return 0, nil }
+	conctest.Panics(t, "group: nil context", func() {
+		f.Do(nil, "k", fn) //lint:ignore SA1012 the nil ctx is the point
+	})
+	conctest.Panics(t, "group: nil function", func() { f.Do(context.Background(), "k", nil) })
+}
