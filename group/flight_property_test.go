@@ -98,7 +98,7 @@ func flightProperty(t *testing.T, seed uint64) {
 			select {
 			case <-time.After(work):
 			case <-ctx.Done():
-				time.Sleep(linger) // an abandoned call may take time to return
+				time.Sleep(linger)   // an abandoned call may take time to return
 				return -1, ctx.Err() // nobody must see this
 			}
 			if fail {

@@ -3,6 +3,7 @@ package group_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -462,4 +463,52 @@ func TestFlightNilArguments(t *testing.T) {
 		f.Do(nil, "k", fn) //lint:ignore SA1012 the nil ctx is the point
 	})
 	conctest.Panics(t, "group: nil function", func() { f.Do(context.Background(), "k", nil) })
+}
+
+// deadlineOnly is a context that can never end but has a deadline.
+type deadlineOnly struct{ context.Context }
+
+func (deadlineOnly) Deadline() (time.Time, bool) { return time.Unix(1, 0), true }
+
+func TestFlightFnContext(t *testing.T) {
+	t.Run("no deadline where ctx cannot end", func(t *testing.T) {
+		var f group.Flight[string, int]
+		ctx := deadlineOnly{context.WithValue(context.Background(), flightKey{}, "v")}
+		f.Do(ctx, "k", func(ctx context.Context) (int, error) {
+			if d, ok := ctx.Deadline(); ok || ctx.Value(flightKey{}) != "v" {
+				t.Errorf("fn's context: Deadline() = %v, %v, Value() = %v; want none and %q", d, ok, ctx.Value(flightKey{}), "v")
+			}
+			return 0, nil
+		})
+	})
+	t.Run("derived contexts end with it", func(t *testing.T) {
+		conctest.Bubble(t, func(t *testing.T) {
+			var f group.Flight[string, int]
+			ctx, cancel := context.WithCancel(context.Background())
+			child := make(chan context.Context, 1)
+			returned := make(chan struct{})
+			res := goDo(&f, ctx, "k", func(fctx context.Context) (int, error) {
+				defer close(returned)
+				if s := fmt.Sprint(fctx); !strings.Contains(s, "Flight") {
+					t.Errorf("fn's context prints as %q, want it named", s)
+				}
+				c, stop := context.WithCancel(fctx)
+				defer stop()
+				child <- c
+				<-c.Done()
+				return 0, nil
+			})
+			c := <-child
+			synctest.Wait()
+			if c.Err() != nil {
+				t.Fatalf("child of fn's context: Err() = %v while a caller waits", c.Err())
+			}
+			cancel()
+			(<-res).want(t, "caller", 0, context.Canceled, false)
+			<-returned
+			if context.Cause(c) != context.Canceled {
+				t.Errorf("child of fn's context: Cause() = %v, want context.Canceled", context.Cause(c))
+			}
+		})
+	})
 }
