@@ -3,6 +3,8 @@ package group
 import (
 	"context"
 	"sync"
+
+	"github.com/gopatterns/concurrency/internal/panics"
 )
 
 // A Flight makes concurrent calls for the same key share one call of their
@@ -68,29 +70,31 @@ func (f *Flight[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (
 			c.done = make(chan struct{})
 		}
 		f.mu.Unlock()
-		return f.wait(ctx, c)
+		return f.wait(ctx, key, c)
 	}
 	if f.m == nil {
 		f.m = make(map[K]*flightCall[K, V])
 	}
-	c := &flightCall[K, V]{f: f, key: key, fn: fn, waiters: 1}
-	f.m[key] = c
 	if done == nil {
 		// The caller never leaves, so fn needs no cancellation: it runs
 		// here, with ctx itself when ctx has no deadline to drop.
+		c := &flightCall[K, V]{waiters: 1}
+		f.m[key] = c
 		f.mu.Unlock()
 		fctx := ctx
 		if _, ok := ctx.Deadline(); ok {
 			fctx = context.WithoutCancel(ctx)
 		}
-		c.run(fctx)
+		f.run(fctx, key, c, fn)
 		return c.result(true)
 	}
-	c.parent = ctx
-	c.done = make(chan struct{})
+	o := &flightOwn[K, V]{f: f, key: key, fn: fn, parent: ctx}
+	c := &o.call
+	c.own, c.waiters, c.done = o, 1, make(chan struct{})
+	f.m[key] = c
 	f.mu.Unlock()
-	go c.runOwn()
-	return f.wait(ctx, c)
+	go o.run()
+	return f.wait(ctx, key, c)
 }
 
 // Forget makes the next Do for key start a new call instead of joining the
@@ -103,43 +107,61 @@ func (f *Flight[K, V]) Forget(key K) {
 	f.mu.Unlock()
 }
 
-// wait waits for call c until it returns or ctx is done.
-func (f *Flight[K, V]) wait(ctx context.Context, c *flightCall[K, V]) (v V, err error, shared bool) {
+// wait waits for call c of key until it returns or ctx is done.
+func (f *Flight[K, V]) wait(ctx context.Context, key K, c *flightCall[K, V]) (v V, err error, shared bool) {
 	select {
 	case <-c.done:
 		return c.result(false)
 	case <-ctx.Done():
-		f.leave(c)
+		f.leave(key, c)
 		return v, context.Cause(ctx), false
 	}
 }
 
-// leave takes a caller off call c. The last one to leave forgets the call
-// and cancels its context, both under the lock, so that when a new call
-// for the key starts, the abandoned one is already cancelled.
-func (f *Flight[K, V]) leave(c *flightCall[K, V]) {
+// leave takes a caller off call c of key. The last one to leave forgets
+// the call and cancels its context, both under the lock, so that when a
+// new call for key starts, the abandoned one is already cancelled.
+func (f *Flight[K, V]) leave(key K, c *flightCall[K, V]) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if c.waiters--; c.waiters > 0 {
 		return
 	}
-	if f.m[c.key] == c {
-		delete(f.m, c.key)
+	if f.m[key] == c {
+		delete(f.m, key)
 	}
-	c.stop()
+	// Only a call on a goroutine of its own can lose every caller: the
+	// caller that runs fn on its goroutine never leaves. So c.own is set.
+	c.own.stop()
 }
 
-// finish forgets call c, unless a newer call took its place, and wakes the
-// callers waiting for it.
-func (f *Flight[K, V]) finish(c *flightCall[K, V]) {
+// run calls fn with ctx for call c of key, records how it ended, and hands
+// the results to the callers. If fn calls runtime.Goexit, the results are
+// handed over from a deferred call as the goroutine exits.
+func (f *Flight[K, V]) run(ctx context.Context, key K, c *flightCall[K, V], fn func(context.Context) (V, error)) {
+	perr := panics.Call(func() {
+		c.val, c.err = fn(ctx)
+	}, func() {
+		c.goexit = true
+		f.finish(key, c)
+	})
+	c.perr = perr
+	f.finish(key, c)
+}
+
+// finish forgets call c of key, unless a newer call took its place, and
+// wakes the callers waiting for it.
+func (f *Flight[K, V]) finish(key K, c *flightCall[K, V]) {
 	f.mu.Lock()
-	if f.m[c.key] == c {
-		delete(f.m, c.key)
+	if f.m[key] == c {
+		delete(f.m, key)
 	}
 	c.shared = c.dups > 0
 	if c.done != nil {
 		close(c.done)
 	}
 	f.mu.Unlock()
-	c.stop() // releases fn's context, if it made one
+	if c.own != nil {
+		c.own.stop() // releases fn's context, if it made one
+	}
 }

@@ -4,11 +4,19 @@ import (
 	"context"
 	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
 	"github.com/gopatterns/concurrency/group"
+	"github.com/gopatterns/concurrency/internal/conctest"
 )
+
+// reportCPUPerOp adds a cpu-ns/op metric, the CPU time of the process since
+// start per op: on a shared machine it moves much less than wall time.
+func reportCPUPerOp(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64((conctest.CPUTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
 
 // flightImpls are the implementations the Flight benchmarks compare:
 // x/sync's singleflight, a Flight called with a context that can never
@@ -55,6 +63,7 @@ func BenchmarkFlightDo(b *testing.B) {
 		b.Run("impl="+impl, func(b *testing.B) {
 			b.ReportAllocs()
 			do := flightDo(b, impl, fn)
+			defer reportCPUPerOp(b, conctest.CPUTime())
 			for b.Loop() {
 				if _, err := do("key"); err != nil {
 					b.Fatal(err)
@@ -74,6 +83,7 @@ func BenchmarkFlightShared(b *testing.B) {
 			b.ReportAllocs()
 			do := flightDo(b, impl, fn)
 			b.SetParallelism(64 / max(1, runtime.GOMAXPROCS(0)))
+			defer reportCPUPerOp(b, conctest.CPUTime())
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := do("key"); err != nil {
