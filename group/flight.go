@@ -70,7 +70,7 @@ func (f *Flight[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (
 			c.done = make(chan struct{})
 		}
 		f.mu.Unlock()
-		return f.wait(ctx, key, c)
+		return f.wait(ctx, done, key, c)
 	}
 	if f.m == nil {
 		f.m = make(map[K]*flightCall[K, V])
@@ -94,7 +94,7 @@ func (f *Flight[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (
 	f.m[key] = c
 	f.mu.Unlock()
 	go o.run()
-	return f.wait(ctx, key, c)
+	return f.wait(ctx, done, key, c)
 }
 
 // Forget makes the next Do for key start a new call instead of joining the
@@ -107,12 +107,17 @@ func (f *Flight[K, V]) Forget(key K) {
 	f.mu.Unlock()
 }
 
-// wait waits for call c of key until it returns or ctx is done.
-func (f *Flight[K, V]) wait(ctx context.Context, key K, c *flightCall[K, V]) (v V, err error, shared bool) {
+// wait waits for call c of key until it returns or ctx is done; done is
+// ctx.Done(), and nil if ctx can never end.
+func (f *Flight[K, V]) wait(ctx context.Context, done <-chan struct{}, key K, c *flightCall[K, V]) (v V, err error, shared bool) {
+	if done == nil {
+		<-c.done // a receive costs less than a select
+		return c.result(false)
+	}
 	select {
 	case <-c.done:
 		return c.result(false)
-	case <-ctx.Done():
+	case <-done:
 		f.leave(key, c)
 		return v, context.Cause(ctx), false
 	}
