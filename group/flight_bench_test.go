@@ -20,9 +20,11 @@ func reportCPUPerOp(b *testing.B, start time.Duration) {
 
 // flightImpls are the implementations the Flight benchmarks compare:
 // x/sync's singleflight, a Flight called with a context that can never
-// end (fn runs on the caller's goroutine), and one called with a context
-// that can (fn runs on a goroutine of its own).
-var flightImpls = []string{"xsync", "ours", "ours-cancelable"}
+// end (fn runs on the caller's goroutine), one called with a context that
+// can (fn runs on a goroutine of its own), and x/sync's DoChan in a select
+// with such a context, the way to leave a call on cancellation that x/sync
+// offers (its fn runs on a goroutine of its own too).
+var flightImpls = []string{"xsync", "ours", "ours-cancelable", "xsync-dochan"}
 
 // flightDo returns a function that calls Do of implementation impl for
 // key with fn.
@@ -42,6 +44,19 @@ func flightDo(b *testing.B, impl string, fn func() (int, error)) func(key string
 		return func(key string) (int, error) {
 			v, err, _ := f.Do(ctx, key, ofn)
 			return v, err
+		}
+	case "xsync-dochan":
+		var g singleflight.Group
+		ctx, cancel := context.WithCancel(context.Background())
+		b.Cleanup(cancel)
+		xfn := func() (any, error) { return fn() }
+		return func(key string) (int, error) {
+			select {
+			case r := <-g.DoChan(key, xfn):
+				return r.Val.(int), r.Err
+			case <-ctx.Done():
+				return 0, context.Cause(ctx)
+			}
 		}
 	default:
 		var f group.Flight[string, int]
