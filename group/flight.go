@@ -14,7 +14,9 @@ import (
 // such as loading an expired cache entry (see the example).
 //
 // A Flight caches nothing: once a call has returned, the next Do for its
-// key calls its function again.
+// key calls its function again. The callers of one call share the V it
+// returned: a V that refers to memory (a slice, a map, a pointer) is
+// shared among them, as with x/sync.
 //
 // The zero value is ready to use. A Flight is safe for concurrent use by
 // multiple goroutines and must not be copied after first use.
@@ -39,9 +41,11 @@ type Flight[K comparable, V any] struct {
 // returns context.Cause(ctx) at once, and neither starts nor joins a call.
 //
 // If ctx can never end (ctx.Done() returns nil, as for
-// context.Background()), Do calls fn on its own goroutine, as x/sync does,
-// since it never leaves before fn returns; otherwise fn runs on a goroutine
-// of its own, which ends when fn returns.
+// context.Background()), the caller never leaves before fn returns, so Do
+// calls fn on the caller's goroutine, as x/sync does, and fn's context is
+// never cancelled. Otherwise fn runs on a goroutine of its own, which ends
+// when fn returns, and fn's context is also cancelled once fn has
+// returned.
 //
 // If fn panics, the panic is recovered with its stack, and every caller
 // waiting for the call panics with that *PanicError; a panic in a call
