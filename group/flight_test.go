@@ -481,6 +481,9 @@ func TestFlightFnContext(t *testing.T) {
 			return 0, nil
 		})
 	})
+	t.Run("ends when fn has returned", func(t *testing.T) {
+		conctest.Bubble(t, fnContextEnds)
+	})
 	t.Run("derived contexts end with it", func(t *testing.T) {
 		conctest.Bubble(t, func(t *testing.T) {
 			var f group.Flight[string, int]
@@ -511,4 +514,21 @@ func TestFlightFnContext(t *testing.T) {
 			}
 		})
 	})
+}
+
+// fnContextEnds checks that fn's context on a goroutine of its own is
+// cancelled once fn has returned.
+func fnContextEnds(t *testing.T) {
+	var f group.Flight[string, int]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var fctx context.Context
+	f.Do(ctx, "k", func(ctx context.Context) (int, error) {
+		if ctx.Err() != nil {
+			t.Errorf("fn's context: Err() = %v while fn runs", ctx.Err())
+		}
+		fctx = ctx
+		return 0, nil
+	})
+	<-fctx.Done()
 }
