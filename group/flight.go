@@ -76,29 +76,45 @@ func (f *Flight[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (
 		f.mu.Unlock()
 		return f.wait(ctx, done, key, c)
 	}
-	if f.m == nil {
-		f.m = make(map[K]*flightCall[K, V])
-	}
 	if done == nil {
-		// The caller never leaves, so fn needs no cancellation: it runs
-		// here, with ctx itself when ctx has no deadline to drop.
-		c := &flightCall[K, V]{waiters: 1}
-		f.m[key] = c
-		f.mu.Unlock()
-		fctx := ctx
-		if _, ok := ctx.Deadline(); ok {
-			fctx = context.WithoutCancel(ctx)
-		}
-		f.run(fctx, key, c, fn)
-		return c.result(true)
+		return f.callHere(ctx, key, fn)
 	}
+	return f.wait(ctx, done, key, f.start(ctx, key, fn))
+}
+
+// callHere calls fn for key on the caller's goroutine, for a caller whose
+// ctx can never end: it never leaves, so fn needs no cancellation and runs
+// with ctx itself, unless ctx has a deadline to drop. It is called with
+// f.mu held, and unlocks it.
+func (f *Flight[K, V]) callHere(ctx context.Context, key K, fn func(context.Context) (V, error)) (V, error, bool) {
+	c := &flightCall[K, V]{waiters: 1}
+	f.add(key, c)
+	f.mu.Unlock()
+	if _, ok := ctx.Deadline(); ok {
+		ctx = context.WithoutCancel(ctx)
+	}
+	f.run(ctx, key, c, fn)
+	return c.result(true)
+}
+
+// start starts a call of fn for key on a goroutine of its own and returns
+// it. It is called with f.mu held, and unlocks it.
+func (f *Flight[K, V]) start(ctx context.Context, key K, fn func(context.Context) (V, error)) *flightCall[K, V] {
 	o := &flightOwn[K, V]{f: f, key: key, fn: fn, parent: ctx}
 	c := &o.call
 	c.own, c.waiters, c.done = o, 1, make(chan struct{})
-	f.m[key] = c
+	f.add(key, c)
 	f.mu.Unlock()
 	go o.run()
-	return f.wait(ctx, done, key, c)
+	return c
+}
+
+// add makes c the live call for key. It is called with f.mu held.
+func (f *Flight[K, V]) add(key K, c *flightCall[K, V]) {
+	if f.m == nil {
+		f.m = make(map[K]*flightCall[K, V])
+	}
+	f.m[key] = c
 }
 
 // Forget makes the next Do for key start a new call instead of joining the
