@@ -41,4 +41,11 @@
 // so the cost per element is a few nanoseconds. Map and ForEach stop at the
 // first error and return it; MapAll runs every element and returns each
 // element's value and error.
+//
+// # Flight
+//
+// Flight makes concurrent callers that ask for the same key share one call
+// of a function, as golang.org/x/sync/singleflight does, with types and
+// contexts: a caller whose context ends leaves at once, without failing
+// the callers that still wait for the call.
 package group
