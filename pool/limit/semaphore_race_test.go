@@ -76,3 +76,37 @@ func TestSemaphoreStress(t *testing.T) {
 		}
 	})
 }
+
+// Release racing with a Resize that shrinks the semaphore below InUse never
+// takes the release for one of more than is held.
+func TestSemaphoreReleaseRacesShrink(t *testing.T) {
+	conctest.WithProcs(t, func(t *testing.T) {
+		s := limit.NewSemaphore(10)
+		if !s.TryAcquire(10) {
+			t.Fatal("TryAcquire(10) on an empty semaphore failed")
+		}
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				s.Resize(3)
+				s.Resize(10)
+			}
+		})
+		defer func() {
+			close(stop)
+			wg.Wait()
+		}()
+		for range 200000 {
+			s.Release(5) // 10 held: valid whatever the size is
+			if err := s.Acquire(context.Background(), 5); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
