@@ -102,6 +102,20 @@ func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, err
 	return won.resp, nil
 }
 
+// abort closes every response kept, when Hedge did not return because a
+// copy panicked or called runtime.Goexit: Hedge has joined every copy, and
+// nobody else could close them.
+func (rt *roundTrip) abort() {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for _, p := range rt.kept {
+		p.discard()
+	}
+	if rt.last5xx != nil {
+		rt.last5xx.discard()
+	}
+}
+
 // errStatus is the failure of a copy whose response was a 5xx. It never
 // reaches the caller: when every copy fails and one got a 5xx, the caller
 // gets that response.

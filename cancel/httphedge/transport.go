@@ -32,7 +32,9 @@ import (
 // context ends. The other copies are cancelled and their bodies closed
 // before RoundTrip returns, so no goroutine or connection of theirs
 // outlives it. The caller must close the body returned, as with any
-// RoundTripper.
+// RoundTripper. A panic in Base is re-raised in RoundTrip's caller as a
+// *cancel.PanicError once every copy has returned, and the responses the
+// other copies got are closed first.
 //
 // The zero Transport hedges through http.DefaultTransport with a Hedger of
 // its own with default fields. A Transport is safe for concurrent use by
@@ -59,7 +61,14 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		h = &t.own
 	}
 	rt := &roundTrip{base: base, req: r}
+	returned := false
+	defer func() {
+		if !returned {
+			rt.abort() // Base panicked or called runtime.Goexit
+		}
+	}()
 	resp, err := cancel.Hedge(r.Context(), h, rt.send)
+	returned = true
 	return rt.finish(resp, err)
 }
 

@@ -35,6 +35,7 @@ type reply struct {
 	body   string
 	err    error
 	deaf   bool // ignores the request's context
+	panics bool // panics when the request's context ends
 }
 
 type trackedBody struct {
@@ -64,6 +65,9 @@ func (f *fakeBase) RoundTrip(r *http.Request) (*http.Response, error) {
 		select {
 		case <-time.After(p.d):
 		case <-r.Context().Done():
+			if p.panics {
+				panic("base: cancelled")
+			}
 			return nil, context.Cause(r.Context())
 		}
 	}
@@ -306,4 +310,27 @@ func TestRoundTripTie(t *testing.T) {
 			resp.Body.Close()
 		})
 	}
+}
+
+// A panic in Base comes back to the caller of RoundTrip once every copy has
+// returned, and the responses the other copies got are closed: nobody else
+// could close them.
+func TestRoundTripBasePanics(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		base := &fakeBase{plan: []reply{{d: time.Second, panics: true}, {d: 5 * ms, status: 200, body: "b"}}}
+		tr := &Transport{Base: base, Hedger: &cancel.Hedger{Delay: 10 * ms}}
+		v := conctest.Panics(t, "panic: base: cancelled", func() { tr.RoundTrip(get(t, t.Context())) })
+		if _, ok := v.(*cancel.PanicError); !ok {
+			t.Fatalf("RoundTrip panicked with %T, want *cancel.PanicError", v)
+		}
+		if len(base.bodies) != 1 {
+			t.Fatalf("%d responses, want 1", len(base.bodies))
+		}
+		if !base.bodies[0].closed.Load() {
+			t.Error("the body of the response that won is open after RoundTrip panicked")
+		}
+		if base.reqs[1].Context().Err() == nil {
+			t.Error("the context of the copy that won is live after RoundTrip panicked")
+		}
+	})
 }
