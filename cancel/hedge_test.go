@@ -3,6 +3,7 @@ package cancel
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -152,6 +153,27 @@ func TestHedgeAllFailed(t *testing.T) {
 		time.Sleep(time.Second) // a pending hedge would start now and fail the plan
 		if got := len(p.started()); got != 2 {
 			t.Errorf("%d calls started after Hedge returned, want 2", got)
+		}
+	})
+}
+
+// A Max as large as an int holds (as many hedges as the budget allows)
+// costs nothing up front: the errors are kept for the calls started only.
+func TestHedgeHugeMax(t *testing.T) {
+	conctest.Bubble(t, func(t *testing.T) {
+		e0, e1 := errors.New("e0"), errors.New("e1")
+		h := &Hedger{Delay: 10 * ms, Max: math.MaxInt}
+		p := newPlan(planned{d: 5 * ms, err: e0})
+		if _, err := Hedge(t.Context(), h, p.f); err != e0 {
+			t.Errorf("Hedge() error = %v, want %v", err, e0)
+		}
+		p = newPlan(planned{d: 15 * ms, err: e0}, planned{d: 1 * ms, err: e1})
+		if _, err := Hedge(t.Context(), h, p.f); err == nil || err.Error() != "e0\ne1" {
+			t.Errorf("Hedge() error = %v, want e0 and e1 joined", err)
+		}
+		p = newPlan(planned{d: time.Second, v: 1}, planned{d: time.Second, v: 2}, planned{d: 5 * ms, v: 3})
+		if v, err := Hedge(t.Context(), h, p.f); v != 3 || err != nil {
+			t.Errorf("Hedge() = %v, %v, want 3, nil", v, err)
 		}
 	})
 }

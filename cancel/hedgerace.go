@@ -82,7 +82,7 @@ func noCancel(error) {}
 // reset makes r ready for another call, keeping its errs.
 func (r *hedgeRace[T]) reset() {
 	clear(r.errs)
-	*r = hedgeRace[T]{h: r.h, errs: r.errs}
+	*r = hedgeRace[T]{h: r.h, errs: r.errs[:0]}
 }
 
 // hedge starts the next hedge, if the race is still open and the budget
@@ -138,8 +138,13 @@ func (r *hedgeRace[T]) finish(i int, o *outcome[T]) {
 		r.close()
 	default:
 		if o.err != nil {
+			// Sized by the calls started, not by Max, which may be as
+			// large as an int holds.
 			if r.errs == nil {
-				r.errs = make([]error, r.h.max+1)
+				r.errs = make([]error, 0, min(r.h.max, 7)+1)
+			}
+			for len(r.errs) <= i {
+				r.errs = append(r.errs, nil)
 			}
 			r.errs[i] = o.err
 		}
