@@ -13,7 +13,7 @@ PEERTIME   ?= 500ms
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all test $(TESTSTEPS) examples bench bench-peers bench-overload bench-hedge lint cover fuzz mutate
+.PHONY: all test test-vet test-race test-second test-peerbench test-redislimit examples bench bench-peers bench-overload bench-hedge lint cover fuzz mutate
 
 all: lint test examples
 
