@@ -84,6 +84,7 @@ type PanicError = panics.Error
 // runtime.Goexit (as t.FailNow does), and by the error that a [Scope]'s
 // Wait returns when a function of one of its stages does (f of [Stage],
 // [FanOut], [StageContext] or [FanOutContext], the seq of [FromSeq], the
-// limiter of ratelimit.Throttle). The errors themselves say which function
-// it was.
+// limiter of ratelimit.Throttle). The errors of Map and OrderedMap also
+// say whether f or the input sequence called it; a Scope's says only that
+// a stage did.
 var ErrGoexit error = scope.ErrGoexit

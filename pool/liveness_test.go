@@ -103,6 +103,9 @@ func TestHandlerGoexitKeepsWorker(t *testing.T) {
 		if got := handled.Load(); got != 5 {
 			t.Errorf("handler called %d times, want 5", got)
 		}
+		if s := p.Stats(); s.Completed != 5 || s.Panicked != 5 {
+			t.Errorf("Stats() = %+v, want 5 completed, 5 panicked", s)
+		}
 	})
 }
 

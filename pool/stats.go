@@ -6,8 +6,8 @@ package pool
 //	Submitted = Completed + Running + Queued + Dropped
 //
 // Every accepted value is in exactly one of the four. A value whose call
-// of work panicked counts in Completed once the call has ended, and also
-// in Panicked. A value whose call of work called runtime.Goexit counts in
+// of work panicked counts in Completed and in Panicked together, once the
+// panic handler (if any) has returned, so Panicked never exceeds Completed. A value whose call of work called runtime.Goexit counts in
 // Completed only (the worker's goroutine exits, and a new one takes its
 // place).
 //

@@ -198,3 +198,25 @@ func boomsBelow(n uint64) uint64 {
 	}
 	return 0
 }
+
+// A value whose call of work panicked counts as running while the panic
+// handler runs, and then in Completed and Panicked at once: no snapshot
+// counts it as panicked and not completed.
+func TestStatsPanicCountsOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inHandler, release := make(chan struct{}), make(chan struct{})
+		p := pool.New(1, func(int) { panic("boom") })
+		p.SetPanicHandler(func(*pool.PanicError) { inHandler <- struct{}{}; <-release })
+		p.Submit(0)
+		<-inHandler
+		if s := p.Stats(); !checkSum(t, s) || s.Running != 1 || s.Completed != 0 || s.Panicked != 0 {
+			t.Errorf("Stats() = %+v while the handler runs, want 1 running, none completed or panicked", s)
+		}
+		close(release)
+		p.Wait()
+		if s := p.Stats(); !checkSum(t, s) || s.Completed != 1 || s.Panicked != 1 {
+			t.Errorf("Stats() = %+v after Wait, want 1 completed, 1 panicked", s)
+		}
+		p.Close()
+	})
+}

@@ -204,10 +204,14 @@ func TestStopRacesSubmit(t *testing.T) {
 			p.SetQueueLimit(limit)
 			var accepted atomic.Int64
 			var wg sync.WaitGroup
-			for g := range 4 {
+			// Submitter g submits i*submitters + g: a submitter that
+			// queues millions of values before Stop (it may, on a loaded
+			// machine) never runs into another's numbers.
+			const submitters = 4
+			for g := range submitters {
 				wg.Go(func() {
 					for i := 0; ; i++ {
-						if p.Submit(g*1_000_000+i) != nil {
+						if p.Submit(i*submitters+g) != nil {
 							return
 						}
 						accepted.Add(1)
@@ -222,7 +226,7 @@ func TestStopRacesSubmit(t *testing.T) {
 			// Each submitter's values come back in the order it queued them.
 			last := map[int]int{}
 			for _, v := range dropped {
-				g := v / 1_000_000
+				g := v % submitters
 				if prev, ok := last[g]; ok && v <= prev {
 					t.Fatalf("limit %d: Stop returned %d after %d", limit, v, prev)
 				}

@@ -60,23 +60,41 @@ func (p *Pool[T]) run(b *batch[T]) (panicked bool) {
 
 // report hands a recovered panic to the handler, or keeps the first one for
 // Wait or Close to re-raise. A panic in the handler is kept the same way;
-// a runtime.Goexit in it hands b over to a new goroutine, as in run.
+// a runtime.Goexit in it hands b over to a new goroutine, as in run. The
+// value counts as panicked once the handler has returned.
 func (p *Pool[T]) report(b *batch[T], e *PanicError) {
 	p.mu.Lock()
-	p.panicked++
 	h := p.handler
 	if h == nil {
 		p.keep(e)
+		p.countPanic(b)
 	}
 	p.mu.Unlock()
 	if h == nil {
 		return
 	}
-	if perr := panics.Call(func() { h(e) }, func() { go p.worker(b) }); perr != nil {
+	perr := panics.Call(func() { h(e) }, func() {
 		p.mu.Lock()
-		p.keep(perr)
+		p.countPanic(b)
 		p.mu.Unlock()
+		go p.worker(b)
+	})
+	p.mu.Lock()
+	if perr != nil {
+		p.keep(perr)
 	}
+	p.countPanic(b)
+	p.mu.Unlock()
+}
+
+// countPanic counts the value of b whose call of work panicked, the last
+// one its owner claimed, in Panicked and as done, together, so that no
+// snapshot counts it as panicked and not completed. The caller holds p.mu
+// and runs for b's owner.
+func (p *Pool[T]) countPanic(b *batch[T]) {
+	p.panicked++
+	next, _ := unpack(b.span.Load())
+	p.finish(b, next)
 }
 
 // keep records e for Wait or Close to re-raise, unless one is kept already.

@@ -45,6 +45,8 @@
 // replica-serve-stale-data off), BUSY (a script that runs past
 // busy-reply-threshold), CLUSTERDOWN and TRYAGAIN (a cluster failing over
 // or resharding) and NOREPLICAS (fewer replicas than min-replicas-to-write).
+// Redis before 7 answers READONLY and NOREPLICAS, when the script's write
+// meets them, inside an "ERR Error running script" reply: those count too.
 // The caller's context ending is no failure, nor are other answers, such as
 // WRONGTYPE (a key in use by something else) or NOSCRIPT, which the Limiter
 // handles by sending the script.

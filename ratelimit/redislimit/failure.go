@@ -36,8 +36,9 @@ func (e *unavailableError) Unwrap() error { return e.cause }
 // cooldown.
 var errCooldown = errors.New("skipped during the cooldown after a failure")
 
-// unavailableReplies are the first words of the errors with which a server
-// says that it cannot decide now, though it may soon: it is loading its
+// unavailableReplies are the first words (see replyWord) of the errors
+// with which a server says that it cannot decide now, though it may soon:
+// it is loading its
 // data set (LOADING), a replica (READONLY; MASTERDOWN with
 // replica-serve-stale-data off), busy with a script that runs too long
 // (BUSY), or a cluster that is failing over or resharding (CLUSTERDOWN,
@@ -54,8 +55,7 @@ var unavailableReplies = []string{"LOADING", "READONLY", "MASTERDOWN", "BUSY", "
 func isOutage(err error) bool {
 	var re redis.Error
 	if errors.As(err, &re) {
-		word, _, _ := strings.Cut(re.Error(), " ")
-		return slices.Contains(unavailableReplies, word)
+		return slices.Contains(unavailableReplies, replyWord(re.Error()))
 	}
 	var ne net.Error
 	return errors.As(err, &ne) ||
@@ -68,4 +68,19 @@ func isOutage(err error) bool {
 		errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, redis.ErrPoolTimeout) ||
 		errors.Is(err, redis.ErrPoolExhausted)
+}
+
+// replyWord returns the first word of an error that Redis answered. Redis
+// before 7 wraps the error that a command inside a script met, as in "ERR
+// Error running script (call to f_…): @user_script:17: @user_script: 17:
+// -READONLY You can't write against a read only replica.": of those it
+// returns the inner word, READONLY here.
+func replyWord(msg string) string {
+	word, rest, _ := strings.Cut(msg, " ")
+	if word == "ERR" && strings.HasPrefix(rest, "Error running script") {
+		if _, inner, ok := strings.Cut(rest, ": -"); ok {
+			word, _, _ = strings.Cut(inner, " ")
+		}
+	}
+	return word
 }
