@@ -1,0 +1,167 @@
+package limit
+
+import "math"
+
+// Parameters of the estimator; see Adaptive's documentation for why.
+const (
+	initialLimit   = 20
+	defaultMax     = 1000
+	dropFactor     = 0.8 // Drop shrinks the limit to this fraction of it
+	probeEvery     = 100 // a probe per this many no-queue latencies...
+	probeMinPeriod = 500e6
+	probeMaxPeriod = 10e9 // ...but no more often than 0.5 s, no less than 10 s
+	probeBaseGain  = 0.5  // weight of a probe's mean in the no-queue latency
+)
+
+// An estimator turns latency samples into a limit. It is Adaptive's
+// algorithm, kept apart from the bookkeeping of permits and waiters; it is
+// not safe for concurrent use (Adaptive holds its mutex around every call).
+// Times are in ns since the Adaptive's epoch.
+type estimator struct {
+	limit    float64
+	min, max float64
+	base     float64 // no-queue latency in ns; 0 until the first probe ends
+
+	// The window of samples the next update uses.
+	winStart int64
+	winSum   float64
+	winN     int
+	winPeak  int  // most permits in flight at a grant in the window
+	winBound bool // the limit held calls back in the window
+
+	// The probe of the no-queue latency.
+	probing    bool
+	probeStart int64
+	probeSum   float64
+	probeN     int // samples of calls granted during the probe
+	probeEnded int // such calls released
+	probeWant  int // the probe ends after this many
+	nextProbe  int64
+
+	shrunkAt uint64 // grant number at the last shrink by Drop
+}
+
+func (e *estimator) init(now int64) {
+	e.limit = e.clamp(initialLimit)
+	e.startProbe(now)
+}
+
+func (e *estimator) clamp(l float64) float64 { return math.Max(e.min, math.Min(e.max, l)) }
+
+// allowed is how many permits may be in flight now: the limit, or during a
+// probe half of it, never fewer than max(1, min).
+func (e *estimator) allowed() int {
+	l := int(e.limit)
+	if e.probing {
+		l = max(l/2, int(e.min), 1)
+	}
+	return l
+}
+
+// granted notes a grant that left inflight permits in flight.
+func (e *estimator) granted(inflight int) {
+	e.winPeak = max(e.winPeak, inflight)
+	if inflight >= e.allowed() {
+		e.winBound = true
+	}
+}
+
+// sample takes the latency of a call released with Done, or -1 for a call
+// released otherwise.
+func (e *estimator) sample(now int64, t *ticket, rtt float64) {
+	if t.probe && e.probing {
+		e.probeEnded++
+		if rtt >= 0 {
+			e.probeSum += rtt
+			e.probeN++
+		}
+		if e.probeEnded >= e.probeWant {
+			e.endProbe(now)
+		}
+		return
+	}
+	if e.probing {
+		if float64(now-e.probeStart) > 4*math.Max(e.base, rtt) && e.base > 0 {
+			e.endProbe(now) // the probe's calls are lost: keep the old latency
+		}
+		return
+	}
+	if now >= e.nextProbe {
+		e.startProbe(now)
+		return
+	}
+	if rtt < 0 {
+		return
+	}
+	e.winSum += rtt
+	e.winN++
+	if e.winN >= max(4, int(e.limit)) && float64(now-e.winStart) >= e.base {
+		e.update()
+		e.resetWindow(now)
+	}
+}
+
+// update moves the limit toward the dependency's concurrency plus a small
+// queue, from the mean latency of the window: as TCP Vegas, it estimates
+// the calls queued at the dependency as peak * (1 - base/mean).
+func (e *estimator) update() {
+	if e.base == 0 {
+		return
+	}
+	mean := e.winSum / float64(e.winN)
+	peak := math.Min(float64(e.winPeak), e.limit)
+	q := peak * (1 - e.base/mean)
+	lg := math.Log10(math.Max(e.limit, 10))
+	alpha, beta := 2*lg, 4*lg
+	switch {
+	case q > beta:
+		e.limit -= math.Max(1, (q-beta)/2)
+	case q < alpha && e.winBound:
+		if q < 1 {
+			e.limit += math.Max(1, e.limit/8)
+		} else {
+			e.limit++
+		}
+	}
+	e.limit = e.clamp(e.limit)
+}
+
+// drop shrinks the limit at once, unless the call was granted before the
+// last shrink by a drop: it saw the old limit, and the overload it reports
+// has been answered.
+func (e *estimator) drop(now int64, t *ticket, seq uint64) {
+	if t.seq <= e.shrunkAt {
+		return
+	}
+	e.shrunkAt = seq
+	e.limit = e.clamp(e.limit * dropFactor)
+	e.resetWindow(now)
+}
+
+func (e *estimator) resetWindow(now int64) {
+	e.winStart, e.winSum, e.winN, e.winPeak, e.winBound = now, 0, 0, 0, false
+}
+
+func (e *estimator) startProbe(now int64) {
+	e.probing = true
+	e.probeStart = now
+	e.probeSum, e.probeN, e.probeEnded = 0, 0, 0
+	e.probeWant = max(4, e.allowed())
+}
+
+// endProbe takes the mean latency of the calls granted during the probe as
+// a measure of the no-queue latency, and schedules the next probe.
+func (e *estimator) endProbe(now int64) {
+	e.probing = false
+	if e.probeN > 0 {
+		m := e.probeSum / float64(e.probeN)
+		if e.base == 0 {
+			e.base = m
+		} else {
+			e.base += probeBaseGain * (m - e.base)
+		}
+	}
+	period := math.Min(probeMaxPeriod, math.Max(probeMinPeriod, probeEvery*e.base))
+	e.nextProbe = now + int64(period)
+	e.resetWindow(now)
+}
