@@ -35,6 +35,9 @@ type Adaptive struct {
 	est                         estimator
 }
 
+// grantHook, when set by a test, sees every grant.
+var grantHook func(inflight, allowed int)
+
 // SetBounds sets the least and the most the limit can be, and clamps the
 // limit into them at once. It may be called at any time. The defaults are
 // 1 and 1000; the limit starts at 20, clamped into the bounds. SetBounds
@@ -54,7 +57,7 @@ func (a *Adaptive) SetBounds(min, max int) {
 	}
 	a.est.min, a.est.max = float64(min), float64(max)
 	a.est.limit = a.est.clamp(a.est.limit)
-	a.grantWaiters(a.now())
+	a.grantWaiters()
 }
 
 // SetQueueLimit sets how many calls may wait in Acquire at once: n < 0 is
@@ -86,7 +89,7 @@ func (a *Adaptive) Acquire(ctx context.Context) (Permit, error) {
 	a.mu.Lock()
 	a.start()
 	if a.waiters.len == 0 && a.inflight < a.est.allowed() {
-		p := a.grant(a.now())
+		p := a.grant()
 		a.mu.Unlock()
 		return p, nil
 	}
@@ -112,7 +115,7 @@ func (a *Adaptive) Acquire(ctx context.Context) (Permit, error) {
 			a.free = append(a.free, w.tk)
 			a.inflight--
 			a.acquired--
-			a.grantWaiters(a.now())
+			a.grantWaiters()
 		} else {
 			a.waiters.remove(w)
 		}
@@ -128,7 +131,7 @@ func (a *Adaptive) TryAcquire() (Permit, bool) {
 	a.mu.Lock()
 	a.start()
 	if a.waiters.len == 0 && a.inflight < a.est.allowed() {
-		p := a.grant(a.now())
+		p := a.grant()
 		a.mu.Unlock()
 		return p, true
 	}
@@ -181,7 +184,8 @@ func (a *Adaptive) start() {
 func (a *Adaptive) now() int64 { return int64(time.Since(a.epoch)) }
 
 // grant takes a slot. It must be called with mu held, and a slot free.
-func (a *Adaptive) grant(now int64) Permit {
+// Only the calls the estimator samples read the clock: see estimator.timed.
+func (a *Adaptive) grant() Permit {
 	var t *ticket
 	if n := len(a.free); n > 0 {
 		t = a.free[n-1]
@@ -191,16 +195,23 @@ func (a *Adaptive) grant(now int64) Permit {
 	}
 	a.inflight++
 	a.acquired++
-	t.start, t.seq, t.probe = now, a.acquired, a.est.probing
+	t.seq, t.probe = a.acquired, a.est.probeCall()
+	t.timed = a.est.timed(a.acquired)
+	if t.timed {
+		t.start = a.now()
+	}
+	if grantHook != nil {
+		grantHook(a.inflight, a.est.allowed())
+	}
 	a.est.granted(a.inflight)
 	return Permit{t: t, gen: t.gen.Load()}
 }
 
 // grantWaiters grants slots to the waiters at the head of the queue while
 // the limit allows. It must be called with mu held.
-func (a *Adaptive) grantWaiters(now int64) {
+func (a *Adaptive) grantWaiters() {
 	for w := a.waiters.head; w != nil && a.inflight < a.est.allowed(); w = a.waiters.head {
-		w.tk = a.grant(now).t
+		w.tk = a.grant().t
 		a.waiters.grant(w)
 	}
 }
@@ -208,19 +219,20 @@ func (a *Adaptive) grantWaiters(now int64) {
 // release ends the use of t, whose generation the caller has retired.
 func (a *Adaptive) release(t *ticket, o outcome) {
 	a.mu.Lock()
-	now := a.now()
 	a.inflight--
 	a.free = append(a.free, t)
-	switch o {
-	case outcomeDone:
-		a.est.sample(now, t, float64(max(now-t.start, 0)))
-	case outcomeDrop:
+	if o == outcomeDrop {
 		a.dropped++
-		a.est.drop(now, t, a.acquired)
-		a.est.sample(now, t, -1)
-	default:
-		a.est.sample(now, t, -1)
+		a.est.drop(a.now(), t, a.acquired)
 	}
-	a.grantWaiters(now)
+	if t.timed {
+		now := a.now()
+		rtt := -1.0
+		if o == outcomeDone {
+			rtt = float64(max(now-t.start, 0))
+		}
+		a.est.sample(now, t, rtt, a.acquired)
+	}
+	a.grantWaiters()
 	a.mu.Unlock()
 }

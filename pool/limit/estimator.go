@@ -33,16 +33,26 @@ type estimator struct {
 	probing    bool
 	probeStart int64
 	probeSum   float64
-	probeN     int // samples of calls granted during the probe
-	probeEnded int // such calls released
-	probeWant  int // the probe ends after this many
+	probeN     int // samples of the probe's calls
+	probeEnded int // probe's calls released
+	probeWant  int // the probe's calls: the first grants of the probe
+	probeGiven int // probe's calls granted so far
 	nextProbe  int64
 
 	shrunkAt uint64 // grant number at the last shrink by Drop
+
+	// Reading the clock costs more than the rest of a grant and release
+	// together, so when calls come faster than one per minSpacing only one
+	// grant in every is timed; every one is timed during a probe.
+	every  uint64
+	winSeq uint64 // grant number at the start of the window
 }
+
+const minSpacing = 2000 // ns
 
 func (e *estimator) init(now int64) {
 	e.limit = e.clamp(initialLimit)
+	e.every = 1
 	e.startProbe(now)
 }
 
@@ -58,6 +68,20 @@ func (e *estimator) allowed() int {
 	return l
 }
 
+// timed reports whether the grant numbered seq is a latency sample.
+func (e *estimator) timed(seq uint64) bool { return e.probing || seq%e.every == 0 }
+
+// probeCall reports whether a grant now is one of the probe's calls, whose
+// latency measures the no-queue latency. The probe waits for all of them:
+// ending it at its first completions would measure the short calls only.
+func (e *estimator) probeCall() bool {
+	if !e.probing || e.probeGiven >= e.probeWant {
+		return false
+	}
+	e.probeGiven++
+	return true
+}
+
 // granted notes a grant that left inflight permits in flight.
 func (e *estimator) granted(inflight int) {
 	e.winPeak = max(e.winPeak, inflight)
@@ -68,7 +92,7 @@ func (e *estimator) granted(inflight int) {
 
 // sample takes the latency of a call released with Done, or -1 for a call
 // released otherwise.
-func (e *estimator) sample(now int64, t *ticket, rtt float64) {
+func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 	if t.probe && e.probing {
 		e.probeEnded++
 		if rtt >= 0 {
@@ -97,6 +121,7 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64) {
 	e.winN++
 	if e.winN >= max(4, int(e.limit)) && float64(now-e.winStart) >= e.base {
 		e.update()
+		e.pace(now, seq)
 		e.resetWindow(now)
 	}
 }
@@ -138,6 +163,14 @@ func (e *estimator) drop(now int64, t *ticket, seq uint64) {
 	e.resetWindow(now)
 }
 
+// pace sets every from the rate of grants in the window that ends now.
+func (e *estimator) pace(now int64, seq uint64) {
+	if d := now - e.winStart; d > 0 {
+		e.every = min(max(1, (seq-e.winSeq)*minSpacing/uint64(d)), 64)
+	}
+	e.winSeq = seq
+}
+
 func (e *estimator) resetWindow(now int64) {
 	e.winStart, e.winSum, e.winN, e.winPeak, e.winBound = now, 0, 0, 0, false
 }
@@ -145,7 +178,7 @@ func (e *estimator) resetWindow(now int64) {
 func (e *estimator) startProbe(now int64) {
 	e.probing = true
 	e.probeStart = now
-	e.probeSum, e.probeN, e.probeEnded = 0, 0, 0
+	e.probeSum, e.probeN, e.probeEnded, e.probeGiven = 0, 0, 0, 0
 	e.probeWant = max(4, e.allowed())
 }
 

@@ -24,6 +24,7 @@ type ticket struct {
 	start int64  // grant time, in ns since the Adaptive's epoch
 	seq   uint64 // the grant's number: Adaptive.Stats().Acquired after it
 	probe bool   // granted during a probe of the no-queue latency
+	timed bool   // start is set: the call is a latency sample
 }
 
 // Done releases the permit of a call that succeeded. The time from the

@@ -1,0 +1,6 @@
+package limit
+
+// SetGrantHook makes every grant of every Adaptive call f with the permits
+// in flight after it and the most the Adaptive allowed at that moment, under
+// the Adaptive's mutex. A nil f removes the hook. Tests only.
+func SetGrantHook(f func(inflight, allowed int)) { grantHook = f }
