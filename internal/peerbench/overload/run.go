@@ -68,8 +68,10 @@ func run(ps []phase, tr []arrival, slots int, specs []rowSpec) []*row {
 			if d := time.Until(start.Add(a.at)); d > 0 {
 				time.Sleep(d)
 			}
-			for _, r := range rows {
-				r.arrive(a, start, &calls)
+			// Each arrival visits the rows in turn from another one, so
+			// that no row always starts its call first.
+			for k := range rows {
+				rows[(next+k)%len(rows)].arrive(a, start, &calls)
 			}
 		}
 	}

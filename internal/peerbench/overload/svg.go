@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -58,9 +59,10 @@ func plot(w io.Writer, ps []phase, slots int, rows []*row) {
 		plotWidth, height, plotWidth, height)
 	fmt.Fprintf(w, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
 	lim := axis{top: marginT, height: panelH, yMax: float64(4 * slots), end: end}
-	good := axis{top: marginT + panelH + panelGap, height: panelH, yMax: 4.5 * capacity(slots) / 2, end: end}
-	frame(w, lim, ps, fmt.Sprintf("limit (C = %d; clipped at 4C)", slots), float64(slots))
-	frame(w, good, ps, "goodput, calls/s done in time (0.5 s bins)", 0)
+	gstep := math.Pow(10, math.Floor(math.Log10(capacity(slots)))) / 2 // 50 for 100..999
+	good := axis{top: marginT + panelH + panelGap, height: panelH, yMax: gstep * math.Ceil(1.3*capacity(slots)/gstep), end: end}
+	frame(w, lim, ps, fmt.Sprintf("limit (C = %d, dotted red; clipped at 4C)", slots), float64(slots))
+	frame(w, good, ps, "goodput, calls/s done in time (0.5 s bins; capacity dotted red)", 2*gstep)
 
 	// C itself, in the limit panel, and the capacity in the goodput panel.
 	var cpath, gpath strings.Builder
@@ -121,16 +123,13 @@ func polyline(w io.Writer, d, color string, width float64) {
 	fmt.Fprintf(w, `<path d="%s" stroke="%s" stroke-width="%.1f" fill="none" stroke-linejoin="round"/>`+"\n", d, color, width)
 }
 
-// frame draws a panel's box, title, y ticks and the phase boundaries.
+// frame draws a panel's box, title, y ticks every unit and the phase
+// boundaries.
 func frame(w io.Writer, a axis, ps []phase, title string, unit float64) {
 	x0, x1 := a.x(0), a.x(a.end)
 	fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#444"/>`+"\n", x0, a.top, x1-x0, a.height)
 	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" font-weight="bold">%s</text>`+"\n", x0, a.top-8, title)
-	step := a.yMax / 4
-	if unit > 0 {
-		step = unit
-	}
-	for v := 0.0; v <= a.yMax+1e-9; v += step {
+	for v := 0.0; v <= a.yMax+1e-9; v += unit {
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`+"\n", x0, a.y(v), x1, a.y(v))
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle">%.0f</text>`+"\n", x0-5, a.y(v), v)
 	}
