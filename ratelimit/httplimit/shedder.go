@@ -33,7 +33,7 @@ import (
 // that leaves never buys a request the limit did not count.
 //
 // The handler sees a ResponseWriter that records the status it writes.
-// That writer has Flush, and its Unwrap returns the server's
+// That writer has Flush and ReadFrom, and its Unwrap returns the server's
 // ResponseWriter, so http.NewResponseController reaches everything the
 // server's writer supports (Hijack, deadlines, full duplex).
 //

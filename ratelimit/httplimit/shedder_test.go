@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,6 +94,10 @@ func TestShedderEnds(t *testing.T) {
 		{"body then 503", func(w http.ResponseWriter, _ *http.Request) {
 			io.WriteString(w, "ok")
 			w.WriteHeader(503) // superfluous: the answer was 200
+		}, 200, endDone},
+		{"copy then 503", func(w http.ResponseWriter, _ *http.Request) {
+			io.Copy(w, struct{ io.Reader }{strings.NewReader("ok")}) // no WriterTo: ReadFrom copies
+			w.WriteHeader(503)
 		}, 200, endDone},
 		{"flush then 503", func(w http.ResponseWriter, _ *http.Request) {
 			w.(http.Flusher).Flush()
@@ -399,12 +404,15 @@ func TestShedderServerPanic(t *testing.T) {
 }
 
 // TestShedderServerController checks that a handler behind the Shedder
-// reaches the server's writer: Flush as http.Flusher, and deadlines and
-// Hijack through http.NewResponseController.
+// reaches the server's writer: Flush as http.Flusher, ReadFrom, and
+// deadlines and Hijack through http.NewResponseController.
 func TestShedderServerController(t *testing.T) {
 	watchEnds(t)
 	a := fixedLimit(1)
 	srv := newShedServer(t, a, func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := w.(io.ReaderFrom); !ok {
+			t.Error("the handler's writer is no io.ReaderFrom: io.Copy loses the server's sendfile")
+		}
 		rc := http.NewResponseController(w)
 		if err := rc.SetWriteDeadline(time.Now().Add(time.Minute)); err != nil {
 			t.Errorf("SetWriteDeadline: %v", err)

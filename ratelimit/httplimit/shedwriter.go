@@ -1,6 +1,9 @@
 package httplimit
 
-import "net/http"
+import (
+	"io"
+	"net/http"
+)
 
 // A shedWriter records the status code of the response written through
 // it: the first final (non-1xx) code passed to WriteHeader, or 200 when
@@ -22,6 +25,15 @@ func (w *shedWriter) Write(b []byte) (int, error) {
 		w.status = http.StatusOK
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// ReadFrom copies r to the server's writer, which keeps the server's own
+// ReadFrom (sendfile for a file) for handlers that io.Copy into w.
+func (w *shedWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return io.Copy(w.ResponseWriter, r)
 }
 
 // Flush flushes the server's writer if it can, for handlers that look for
