@@ -7,10 +7,10 @@ const (
 	initialLimit   = 20
 	defaultMax     = 1000
 	dropFactor     = 0.8 // Drop shrinks the limit to this fraction of it
-	probeEvery     = 100 // a probe per this many no-queue latencies...
+	probeEvery     = 200 // a probe per this many no-queue latencies...
 	probeMinPeriod = 500e6
 	probeMaxPeriod = 10e9 // ...but no more often than 0.5 s, no less than 10 s
-	probeBaseGain  = 0.5  // weight of a probe's mean in the no-queue latency
+	probeBaseGain  = 0.25 // weight of a probe's mean in the no-queue latency
 )
 
 // An estimator turns latency samples into a limit. It is Adaptive's
@@ -179,7 +179,7 @@ func (e *estimator) startProbe(now int64) {
 	e.probing = true
 	e.probeStart = now
 	e.probeSum, e.probeN, e.probeEnded, e.probeGiven = 0, 0, 0, 0
-	e.probeWant = max(4, e.allowed())
+	e.probeWant = max(8, e.allowed())
 }
 
 // endProbe takes the mean latency of the calls granted during the probe as

@@ -180,6 +180,13 @@ func overloadFigures(t *testing.T, seed uint64, scale time.Duration) ovFigures {
 		oracle = runOverload(fixedLimit{limit.NewSemaphore(ovC)}, trace, phases)
 	})
 	conctest.Bubble(t, func(t *testing.T) { adaptive = runOverload(adaptiveRow{new(limit.Adaptive)}, trace, phases) })
+	if testing.Verbose() {
+		var meds []int
+		for at := 40 * scale; at < 50*scale; at += 250 * time.Millisecond {
+			meds = append(meds, quantile(adaptive.trace.between(at-500*time.Millisecond, at), 0.5))
+		}
+		t.Logf("limit medians every 0.25 s while C is halved: %v", meds)
+	}
 	var f ovFigures
 	f.goodput2x = float64(adaptive.good[2]) / float64(oracle.good[2])
 	f.goodput4x = float64(adaptive.good[3]) / float64(oracle.good[3])

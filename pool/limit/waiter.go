@@ -2,11 +2,11 @@ package limit
 
 import "sync"
 
-// A waiter is one call blocked in Acquire, linked into a FIFO queue. Waiters
-// are recycled through waiterPool so that a call that waits allocates
-// nothing in steady state; ready is buffered so the one send that grants a
-// waiter never blocks, and a waiter that gave up after being granted can
-// drain it before the waiter is reused.
+// A waiter is one call blocked in Acquire, linked into a FIFO queue.
+//
+// The struct is recycled through waiterPool, but its channel is made anew
+// for every wait: a channel made in a testing/synctest bubble may not be
+// used outside it, and a pool is shared by every bubble of the process.
 type waiter struct {
 	n          int64         // units wanted (Semaphore); 1 for Adaptive
 	ready      chan struct{} // receives one value when granted
@@ -15,21 +15,17 @@ type waiter struct {
 	prev, next *waiter
 }
 
-var waiterPool = sync.Pool{New: func() any { return &waiter{ready: make(chan struct{}, 1)} }}
+var waiterPool = sync.Pool{New: func() any { return new(waiter) }}
 
 func getWaiter(n int64) *waiter {
 	w := waiterPool.Get().(*waiter)
 	w.n = n
+	w.ready = make(chan struct{}, 1)
 	return w
 }
 
-// putWaiter recycles w, which must be out of every queue. A value left in
-// ready by a grant the waiter did not take is drained first.
+// putWaiter recycles w, which must be out of every queue.
 func putWaiter(w *waiter) {
-	select {
-	case <-w.ready:
-	default:
-	}
-	*w = waiter{ready: w.ready}
+	*w = waiter{}
 	waiterPool.Put(w)
 }
