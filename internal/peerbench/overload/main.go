@@ -83,6 +83,9 @@ func (c config) run(w io.Writer) error {
 	}
 	s := summarize(ps, c.slots, byName(adaptiveRow), oracle, byName(noLimitRow), peers)
 	fmt.Fprintln(w)
+	for _, g := range s.goals() {
+		fmt.Fprintln(w, "overload:", g)
+	}
 	fmt.Fprintln(w, s)
 	return nil
 }

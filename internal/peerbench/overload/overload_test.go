@@ -193,3 +193,25 @@ func TestQuantile(t *testing.T) {
 		t.Errorf("p50 of 1..100 = %v, want 50", q)
 	}
 }
+
+func TestGoals(t *testing.T) {
+	good := summary{goodput2x: 1.02, goodput4x: 1, vsBestPeer2x: 0.98, vsBestPeer4x: 1.1, p99x: 1.25, settle: time.Second, creep: 1.5}
+	for _, g := range good.goals() {
+		if strings.Contains(g, "MISSED") {
+			t.Errorf("%+v: %s", good, g)
+		}
+	}
+	for i, bad := range []func(*summary){
+		func(s *summary) { s.goodput4x = 0.99 },
+		func(s *summary) { s.vsBestPeer2x = 0.97 },
+		func(s *summary) { s.p99x = 1.26 },
+		func(s *summary) { s.settle = 1010 * time.Millisecond },
+		func(s *summary) { s.creep = 0.99 },
+	} {
+		s := good
+		bad(&s)
+		if g := s.goals()[i]; !strings.Contains(g, "MISSED") {
+			t.Errorf("%+v: %s", s, g)
+		}
+	}
+}

@@ -150,3 +150,21 @@ func median(xs []int) float64 {
 	}
 	return float64(s[n/2-1]+s[n/2]) / 2
 }
+
+// goals lists each goal of the summary with whether it was met.
+func (s summary) goals() []string {
+	check := func(ok bool, what string, got string) string {
+		verdict := "met"
+		if !ok {
+			verdict = "MISSED"
+		}
+		return fmt.Sprintf("goal %-32s %-7s %s", what, verdict, got)
+	}
+	return []string{
+		check(s.goodput2x >= 1 && s.goodput4x >= 1, "goodput >= 1.0x the oracle's", fmt.Sprintf("2x %.2f, 4x %.2f", s.goodput2x, s.goodput4x)),
+		check(s.vsBestPeer2x >= 0.98 && s.vsBestPeer4x >= 0.98, "goodput >= 0.98x the best peer's", fmt.Sprintf("2x %.2f, 4x %.2f", s.vsBestPeer2x, s.vsBestPeer4x)),
+		check(s.p99x <= 1.25, "p99 at 4x <= 1.25x unloaded", fmt.Sprintf("%.2f", s.p99x)),
+		check(s.settle <= time.Second, "settle <= 1 s", fmt.Sprintf("%.2f s", s.settle.Seconds())),
+		check(s.creep >= 1 && s.creep <= 1.5, "creep within [1.0, 1.5]", fmt.Sprintf("%.2f", s.creep)),
+	}
+}
