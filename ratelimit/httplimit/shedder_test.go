@@ -91,6 +91,14 @@ func TestShedderEnds(t *testing.T) {
 			w.WriteHeader(http.StatusEarlyHints)
 			w.WriteHeader(503)
 		}, 0, endDrop}, // the recorder keeps the 103 as its Code
+		{"100 then 503", func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusContinue)
+			w.WriteHeader(503)
+		}, 0, endDrop},
+		{"199 then 503", func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(199) // the last informational code
+			w.WriteHeader(503)
+		}, 0, endDrop},
 		{"body then 503", func(w http.ResponseWriter, _ *http.Request) {
 			io.WriteString(w, "ok")
 			w.WriteHeader(503) // superfluous: the answer was 200
