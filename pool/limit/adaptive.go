@@ -10,13 +10,79 @@ import (
 // can take at once from their latency, and refuses or queues the rest, so
 // that calls keep about the latency they have when nothing queues.
 //
-// The algorithm is a TCP Vegas estimate of the calls queued at the
-// dependency, against a no-queue latency that short probes measure again
-// and again (see the package documentation of the estimator below).
+// Take a permit with TryAcquire (shed the call when refused) or Acquire
+// (wait for a slot), make the call, and release the permit with Done when
+// it succeeded, Drop when it failed from overload, or Ignore otherwise.
+//
+// # Algorithm
+//
+// The algorithm, called here probed Vegas, is TCP Vegas (Brakmo and
+// Peterson, 1994) as Netflix's concurrency-limits applies it to calls
+// (VegasLimit; also its Go port, platinummonkey/go-concurrency-limits),
+// with the no-queue latency measured as TCP BBR measures its minimum
+// round-trip time: by draining the queue for a moment (ProbeRTT).
+//
+// The latencies of calls released with Done are gathered in windows of at
+// least twice the limit in samples. At the end of each, the calls queued at
+// the dependency are estimated as q = inflight * (1 - base/mean), where mean
+// is the window's mean latency, inflight the most permits in flight at a
+// grant in the window, and base the no-queue latency. With lg =
+// log10(max(limit, 10)): above 4*lg the limit shrinks by (q - 4*lg)/2 and at
+// least 1/2; under 2*lg, if the limit held calls back in the window, it grows
+// by 1, or by an eighth while nothing queues (q < 1). Drop shrinks the limit
+// at once to 0.8 of it; the drops of calls granted before that shrink report
+// the same overload and shrink it no further.
+//
+// Every 400 no-queue latencies (at least 0.5 s and at most 10 s apart), a
+// probe measures base again: it grants at most half the limit, never fewer
+// than max(1, min), until the first max(8, that many) calls it granted have
+// all been released. A probe that is due waits until more calls are in
+// flight than it lets in: with fewer it would drain nothing. It holds calls back for about one latency while the
+// dependency's queue drains, then for the longest of its calls: about two
+// to four no-queue latencies in all, 1% of the time or less. The mean
+// latency of its calls moves base a quarter of the way; a probe whose mean
+// lies beyond three standard errors of its samples from base is confirmed
+// by another an eighth of the period later, and when both lie beyond on the
+// same side, base takes the new mean at once. Until the first window ends,
+// base is unknown; that window's mean is the first guess, and a probe
+// follows at once.
+//
+// What it keeps and changes from its anchors, and why:
+//
+//   - From Vegas it keeps the estimate of the queue and a band of a few
+//     calls that grows with the logarithm of the limit. The band is 2 to 4
+//     lg where Netflix's is 3 to 6: a shorter queue keeps latency nearer
+//     the no-queue latency, and is still enough to keep a dependency busy.
+//   - Netflix's Vegas takes the no-queue latency as the least single
+//     latency seen, reset now and then to one sample while calls queue. The
+//     least sample of a variable service lies far under its mean, and a
+//     reset under load measures a queue; here a mean is compared with a
+//     mean, and base is measured with the queue drained.
+//   - Gradient2 compares the latency with its own long-term average, which
+//     follows the latency up under lasting overload, so the limit creeps up.
+//     failsafe-go's adaptive limiter keeps a moving average of recent
+//     windows as its baseline, which drifts up during a long incident in
+//     the same way. Here base changes only by probes that drain the queue;
+//     a probe that cannot drain it (half the limit is still more than the
+//     dependency takes) measures a base too high by at most the ratio of
+//     half the limit to the dependency's concurrency, and the limit that
+//     follows is lower, so the next probe drains more: it cannot sustain a
+//     creep. A lasting change of the dependency, faster or slower, is
+//     followed within two probes.
+//   - Netflix's Vegas updates the limit on every sample; the mean of a
+//     window is steadier with services whose latency varies. Like it, the
+//     limit grows only when it held calls back, so an idle period does not
+//     raise it to its maximum.
+//
+// Reading the clock costs more than the rest of a grant and a release: when
+// permits are granted faster than one per 2 µs, only some of them are timed
+// (every one during a probe), enough for the windows.
 //
 // The zero value is ready to use, with bounds 1 and 1000, a starting limit
 // of 20 and no bound on the calls waiting in Acquire. An Adaptive is safe
-// for concurrent use and must not be copied after first use.
+// for concurrent use and must not be copied after first use. It reads time
+// with time.Now and time.Since only, so it works in a testing/synctest
+// bubble.
 type Adaptive struct {
 	mu      sync.Mutex
 	started bool
@@ -36,7 +102,7 @@ type Adaptive struct {
 }
 
 // grantHook, when set by a test, sees every grant.
-var grantHook func(inflight, allowed int)
+var grantHook func(inflight, allowed, limit int)
 
 // SetBounds sets the least and the most the limit can be, and clamps the
 // limit into them at once. It may be called at any time. The defaults are
@@ -163,76 +229,4 @@ func (a *Adaptive) Stats() AdaptiveStats {
 		Rejected: a.rejected,
 		Dropped:  a.dropped,
 	}
-}
-
-// start sets the Adaptive up on first use. It must be called with mu held.
-func (a *Adaptive) start() {
-	if a.started {
-		return
-	}
-	a.started = true
-	a.epoch = time.Now()
-	a.est.min, a.est.max = 1, defaultMax
-	if a.boundsSet {
-		a.est.min, a.est.max = float64(a.minL), float64(a.maxL)
-	}
-	a.est.init(0)
-}
-
-// now is the time in ns since the epoch; time.Since reads only the
-// monotonic clock, which is cheaper than time.Now.
-func (a *Adaptive) now() int64 { return int64(time.Since(a.epoch)) }
-
-// grant takes a slot. It must be called with mu held, and a slot free.
-// Only the calls the estimator samples read the clock: see estimator.timed.
-func (a *Adaptive) grant() Permit {
-	var t *ticket
-	if n := len(a.free); n > 0 {
-		t = a.free[n-1]
-		a.free = a.free[:n-1]
-	} else {
-		t = &ticket{a: a}
-	}
-	a.inflight++
-	a.acquired++
-	t.seq, t.probe = a.acquired, a.est.probeCall()
-	t.timed = a.est.timed(a.acquired)
-	if t.timed {
-		t.start = a.now()
-	}
-	if grantHook != nil {
-		grantHook(a.inflight, a.est.allowed())
-	}
-	a.est.granted(a.inflight)
-	return Permit{t: t, gen: t.gen.Load()}
-}
-
-// grantWaiters grants slots to the waiters at the head of the queue while
-// the limit allows. It must be called with mu held.
-func (a *Adaptive) grantWaiters() {
-	for w := a.waiters.head; w != nil && a.inflight < a.est.allowed(); w = a.waiters.head {
-		w.tk = a.grant().t
-		a.waiters.grant(w)
-	}
-}
-
-// release ends the use of t, whose generation the caller has retired.
-func (a *Adaptive) release(t *ticket, o outcome) {
-	a.mu.Lock()
-	a.inflight--
-	a.free = append(a.free, t)
-	if o == outcomeDrop {
-		a.dropped++
-		a.est.drop(a.now(), t, a.acquired)
-	}
-	if t.timed {
-		now := a.now()
-		rtt := -1.0
-		if o == outcomeDone {
-			rtt = float64(max(now-t.start, 0))
-		}
-		a.est.sample(now, t, rtt, a.acquired)
-	}
-	a.grantWaiters()
-	a.mu.Unlock()
 }

@@ -7,7 +7,7 @@ const (
 	initialLimit   = 20
 	defaultMax     = 1000
 	dropFactor     = 0.8 // Drop shrinks the limit to this fraction of it
-	probeEvery     = 200 // a probe per this many no-queue latencies...
+	probeEvery     = 400 // a probe per this many no-queue latencies...
 	probeMinPeriod = 500e6
 	probeMaxPeriod = 10e9 // ...but no more often than 0.5 s, no less than 10 s
 	probeBaseGain  = 0.25 // weight of a probe's mean in the no-queue latency
@@ -20,7 +20,7 @@ const (
 type estimator struct {
 	limit    float64
 	min, max float64
-	base     float64 // no-queue latency in ns; 0 until the first probe ends
+	base     float64 // no-queue latency in ns; 0 until the first window ends
 
 	// The window of samples the next update uses.
 	winStart int64
@@ -33,17 +33,19 @@ type estimator struct {
 	probing    bool
 	probeStart int64
 	probeSum   float64
-	probeN     int // samples of the probe's calls
-	probeEnded int // probe's calls released
-	probeWant  int // the probe's calls: the first grants of the probe
-	probeGiven int // probe's calls granted so far
+	probeSq    float64 // sum of squares, for the spread of the samples
+	probeN     int     // samples of the probe's calls
+	probeEnded int     // probe's calls released
+	probeWant  int     // the probe's calls: the first grants of the probe
+	probeGiven int     // probe's calls granted so far
+	changed    int     // -1 or 1: the last probe saw a change that way
 	nextProbe  int64
 
 	shrunkAt uint64 // grant number at the last shrink by Drop
 
 	// Reading the clock costs more than the rest of a grant and release
-	// together, so when calls come faster than one per minSpacing only one
-	// grant in every is timed; every one is timed during a probe.
+	// together, so when grants come faster than one per minSpacing, only
+	// one grant in every `every` is timed; all are during a probe.
 	every  uint64
 	winSeq uint64 // grant number at the start of the window
 }
@@ -53,20 +55,24 @@ const minSpacing = 2000 // ns
 func (e *estimator) init(now int64) {
 	e.limit = e.clamp(initialLimit)
 	e.every = 1
-	e.startProbe(now)
+	e.nextProbe = math.MaxInt64 // until the first window gives a latency
+	e.winStart = now
 }
 
 func (e *estimator) clamp(l float64) float64 { return math.Max(e.min, math.Min(e.max, l)) }
 
 // allowed is how many permits may be in flight now: the limit, or during a
-// probe half of it, never fewer than max(1, min).
+// probe probeLevel.
 func (e *estimator) allowed() int {
-	l := int(e.limit)
 	if e.probing {
-		l = max(l/2, int(e.min), 1)
+		return e.probeLevel()
 	}
-	return l
+	return int(e.limit)
 }
+
+// probeLevel is how many permits a probe lets be in flight: half the limit,
+// never fewer than max(1, min).
+func (e *estimator) probeLevel() int { return max(int(e.limit)/2, int(e.min), 1) }
 
 // timed reports whether the grant numbered seq is a latency sample.
 func (e *estimator) timed(seq uint64) bool { return e.probing || seq%e.every == 0 }
@@ -97,6 +103,7 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 		e.probeEnded++
 		if rtt >= 0 {
 			e.probeSum += rtt
+			e.probeSq += rtt * rtt
 			e.probeN++
 		}
 		if e.probeEnded >= e.probeWant {
@@ -110,7 +117,10 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 		}
 		return
 	}
-	if now >= e.nextProbe {
+	// A probe is due; it starts once more calls are in flight than it
+	// lets in: with fewer, it could neither drain a queue nor cost a thing,
+	// and it would only hold back a burst that comes while it lasts.
+	if now >= e.nextProbe && e.winPeak > e.probeLevel() {
 		e.startProbe(now)
 		return
 	}
@@ -119,7 +129,13 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 	}
 	e.winSum += rtt
 	e.winN++
-	if e.winN >= max(4, int(e.limit)) && float64(now-e.winStart) >= e.base {
+	if e.winN >= max(4, 2*int(e.limit)) && float64(now-e.winStart) >= e.base {
+		if e.base == 0 {
+			// The first window's latency is the first guess of the
+			// no-queue latency; a probe follows at once to measure it.
+			e.base = e.winSum / float64(e.winN)
+			e.nextProbe = now
+		}
 		e.update()
 		e.pace(now, seq)
 		e.resetWindow(now)
@@ -130,9 +146,6 @@ func (e *estimator) sample(now int64, t *ticket, rtt float64, seq uint64) {
 // queue, from the mean latency of the window: as TCP Vegas, it estimates
 // the calls queued at the dependency as peak * (1 - base/mean).
 func (e *estimator) update() {
-	if e.base == 0 {
-		return
-	}
 	mean := e.winSum / float64(e.winN)
 	peak := math.Min(float64(e.winPeak), e.limit)
 	q := peak * (1 - e.base/mean)
@@ -140,7 +153,7 @@ func (e *estimator) update() {
 	alpha, beta := 2*lg, 4*lg
 	switch {
 	case q > beta:
-		e.limit -= math.Max(1, (q-beta)/2)
+		e.limit -= math.Max(0.5, (q-beta)/2)
 	case q < alpha && e.winBound:
 		if q < 1 {
 			e.limit += math.Max(1, e.limit/8)
@@ -178,7 +191,7 @@ func (e *estimator) resetWindow(now int64) {
 func (e *estimator) startProbe(now int64) {
 	e.probing = true
 	e.probeStart = now
-	e.probeSum, e.probeN, e.probeEnded, e.probeGiven = 0, 0, 0, 0
+	e.probeSum, e.probeSq, e.probeN, e.probeEnded, e.probeGiven = 0, 0, 0, 0, 0
 	e.probeWant = max(8, e.allowed())
 }
 
@@ -187,14 +200,31 @@ func (e *estimator) startProbe(now int64) {
 func (e *estimator) endProbe(now int64) {
 	e.probing = false
 	if e.probeN > 0 {
-		m := e.probeSum / float64(e.probeN)
-		if e.base == 0 {
+		n := float64(e.probeN)
+		m := e.probeSum / n
+		// A probe whose mean lies further from the old latency than the
+		// noise of its samples explains (three standard errors) may report
+		// a lasting change. Another probe follows soon to confirm it; when
+		// it lies beyond on the same side too, the latency takes its mean
+		// at once. Otherwise the latency moves a quarter of the way, which
+		// smooths the noise of a few samples.
+		se := math.Sqrt(max(0, e.probeSq/n-m*m) / n)
+		side := 0
+		if d := m - e.base; math.Abs(d) > 3*se+0.05*e.base {
+			side = int(math.Copysign(1, d))
+		}
+		if side != 0 && side == e.changed {
 			e.base = m
+			side = 0
 		} else {
 			e.base += probeBaseGain * (m - e.base)
 		}
+		e.changed = side
 	}
 	period := math.Min(probeMaxPeriod, math.Max(probeMinPeriod, probeEvery*e.base))
+	if e.changed != 0 {
+		period = math.Max(probeMinPeriod, period/8)
+	}
 	e.nextProbe = now + int64(period)
 	e.resetWindow(now)
 }

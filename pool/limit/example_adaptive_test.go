@@ -137,3 +137,25 @@ func ExampleErrLimited() {
 	fmt.Println(err)
 	// Output: limit: over the limit
 }
+
+// A Permit is released once, by Done, Drop or Ignore; defer makes sure of it.
+func ExamplePermit() {
+	var lim limit.Adaptive
+	work := func() (overloaded bool, err error) { return false, nil }
+
+	p, err := lim.Acquire(context.Background())
+	if err != nil {
+		return
+	}
+	overloaded, err := work()
+	switch {
+	case overloaded:
+		p.Drop()
+	case err != nil:
+		p.Ignore()
+	default:
+		p.Done()
+	}
+	fmt.Println(lim.Stats().InFlight)
+	// Output: 0
+}

@@ -1,7 +1,5 @@
 package limit
 
-import "sync/atomic"
-
 // A Permit is one call's slot in an Adaptive limit, from Acquire or
 // TryAcquire. Release it exactly once, with Done, Drop or Ignore, when the
 // call ends. The zero Permit holds nothing: its methods do nothing.
@@ -14,17 +12,6 @@ import "sync/atomic"
 type Permit struct {
 	t   *ticket
 	gen uint64
-}
-
-// A ticket is the state behind permits; the Adaptive recycles its tickets,
-// and gen tells one use of a ticket from the next.
-type ticket struct {
-	a     *Adaptive
-	gen   atomic.Uint64
-	start int64  // grant time, in ns since the Adaptive's epoch
-	seq   uint64 // the grant's number: Adaptive.Stats().Acquired after it
-	probe bool   // granted during a probe of the no-queue latency
-	timed bool   // start is set: the call is a latency sample
 }
 
 // Done releases the permit of a call that succeeded. The time from the

@@ -1,0 +1,14 @@
+package limit
+
+import "sync/atomic"
+
+// A ticket is the state behind permits; the Adaptive recycles its tickets,
+// and gen tells one use of a ticket from the next.
+type ticket struct {
+	a     *Adaptive
+	gen   atomic.Uint64
+	start int64  // grant time, in ns since the Adaptive's epoch
+	seq   uint64 // the grant's number: Adaptive.Stats().Acquired after it
+	probe bool   // granted during a probe of the no-queue latency
+	timed bool   // start is set: the call is a latency sample
+}
