@@ -1,5 +1,5 @@
 // Command overload shows what load shedding buys. A server calls a slow
-// dependency that serves 4 calls at once, 20 ms each: 200 calls a second.
+// dependency that serves 8 calls at once, 40 ms each: 200 calls a second.
 // A client sends requests at a rising rate, from half that capacity to three
 // times it, and gives each request 250 ms. The program runs the ramp twice,
 // with the server behind an httplimit.Shedder and without, and prints each
@@ -30,10 +30,11 @@ import (
 )
 
 const (
-	slots         = 4                     // calls the dependency serves at once
-	service       = 20 * time.Millisecond // each
+	slots         = 8                     // calls the dependency serves at once
+	service       = 40 * time.Millisecond // each
 	capacity      = slots * float64(time.Second/service)
 	clientTimeout = 250 * time.Millisecond // what the client waits for an answer
+	budget        = 200 * time.Millisecond // what the server gives the dependency
 	step          = time.Second            // how long each rate lasts
 )
 
@@ -41,13 +42,26 @@ const (
 var loads = []float64{0.5, 1, 2, 3, 3}
 
 func main() {
-	fmt.Printf("dependency: %d calls at once, %v each: capacity %.0f requests/s; client timeout %v\n",
-		slots, service, capacity, clientTimeout)
+	fmt.Printf("dependency: %d calls at once, %v each: capacity %.0f requests/s; server budget %v, client timeout %v\n",
+		slots, service, capacity, budget, clientTimeout)
 	with := ramp(true)
 	without := ramp(false)
-	last := len(loads) - 1
+	top := slices.Max(loads)
+	w, wo := meanAt(top, with), meanAt(top, without)
 	fmt.Printf("\nat %.0fx capacity, goodput with the Shedder %.0f/s (%.0f%% of capacity), without it %.0f/s (%.0f%%)\n",
-		loads[last], with[last], 100*with[last]/capacity, without[last], 100*without[last]/capacity)
+		top, w, 100*w/capacity, wo, 100*wo/capacity)
+}
+
+// meanAt is the mean of the goodput of the seconds at the given load.
+func meanAt(load float64, goodput []float64) float64 {
+	sum, n := 0.0, 0
+	for i, l := range loads {
+		if l == load {
+			sum += goodput[i]
+			n++
+		}
+	}
+	return sum / float64(n)
 }
 
 // A server is the handler in front of the slow dependency.
@@ -55,10 +69,11 @@ type server struct {
 	dep *limit.Semaphore // the dependency's slots, FIFO
 }
 
-// ServeHTTP calls the dependency, giving up with 503 when the call would
-// end after the client has stopped waiting.
+// ServeHTTP calls the dependency, giving up with 503 after the budget,
+// before the client stops waiting: the Shedder takes a 503 of the handler
+// as a sign of overload and shrinks its limit at once.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), clientTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), budget)
 	defer cancel()
 	if err := s.dep.Acquire(ctx, 1); err != nil {
 		http.Error(w, "dependency timed out", http.StatusServiceUnavailable)
@@ -120,7 +135,7 @@ func ramp(shed bool) []float64 {
 				case code == http.StatusOK && d <= clientTimeout:
 					s.ok++
 					s.latency = append(s.latency, d)
-				case code == http.StatusServiceUnavailable && d < clientTimeout/2:
+				case code == http.StatusServiceUnavailable && d < budget/2:
 					s.refused++ // at once: the dependency did not time out
 				default:
 					s.failed++
