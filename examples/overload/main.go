@@ -8,10 +8,10 @@
 // limit.
 //
 // Without the Shedder every request waits in the dependency's queue: past
-// capacity the queue grows until most requests take longer than the client
-// waits, and goodput collapses. With it the server refuses what it cannot
-// serve at once, with a 503 the client gets in a millisecond, and goodput
-// holds at capacity.
+// capacity the queue grows until most requests wait out the server's 200 ms
+// budget for the dependency and get a late 503, and goodput collapses. With
+// it the server refuses what it cannot serve soon, with a 503 the client
+// gets in a millisecond, and goodput holds near capacity.
 package main
 
 import (
