@@ -171,9 +171,11 @@ func (a *Adaptive) Acquire(ctx context.Context) (Permit, error) {
 
 	select {
 	case <-w.ready:
+		// The grant wrote tk and its generation under a.mu before the
+		// send on ready, which this receive follows.
 		tk := w.tk
 		putWaiter(w)
-		return Permit{t: tk, gen: tk.gen.Load()}, nil
+		return Permit{t: tk, gen: tk.gen}, nil
 	case <-done:
 		a.mu.Lock()
 		if w.granted {

@@ -43,7 +43,7 @@ func (a *Adaptive) grant() Permit {
 		grantHook(a.inflight, a.est.allowed(), int(a.est.limit))
 	}
 	a.est.granted(a.inflight)
-	return Permit{t: t, gen: t.gen.Load()}
+	return Permit{t: t, gen: t.gen}
 }
 
 // grantWaiters grants slots to the waiters at the head of the queue while
@@ -55,9 +55,15 @@ func (a *Adaptive) grantWaiters() {
 	}
 }
 
-// release ends the use of t, whose generation the caller has retired.
-func (a *Adaptive) release(t *ticket, o outcome) {
+// release ends the use of t by the permit of generation gen, and retires
+// that generation: a second release of the same permit panics.
+func (a *Adaptive) release(t *ticket, gen uint64, o outcome) {
 	a.mu.Lock()
+	if t.gen != gen {
+		a.mu.Unlock()
+		panic("limit: permit released twice")
+	}
+	t.gen++
 	a.inflight--
 	a.free = append(a.free, t)
 	if o == outcomeDrop {

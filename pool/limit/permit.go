@@ -38,12 +38,7 @@ const (
 )
 
 func (p Permit) release(o outcome) {
-	t := p.t
-	if t == nil {
-		return
+	if p.t != nil {
+		p.t.a.release(p.t, p.gen, o)
 	}
-	if !t.gen.CompareAndSwap(p.gen, p.gen+1) {
-		panic("limit: permit released twice")
-	}
-	t.a.release(t, o)
 }
