@@ -36,16 +36,16 @@ import (
 // Every 400 no-queue latencies (at least 0.5 s and at most 10 s apart), a
 // probe measures base again: it grants at most half the limit, never fewer
 // than max(1, min), until the first max(8, that many) calls it granted have
-// all been released. A probe that is due waits until more calls are in
-// flight than it lets in: with fewer it would drain nothing. It holds calls back for about one latency while the
-// dependency's queue drains, then for the longest of its calls: about two
-// to four no-queue latencies in all, 1% of the time or less. The mean
-// latency of its calls moves base a quarter of the way; a probe whose mean
-// lies beyond three standard errors of its samples from base is confirmed
-// by another an eighth of the period later, and when both lie beyond on the
-// same side, base takes the new mean at once. Until the first window ends,
-// base is unknown; that window's mean is the first guess, and a probe
-// follows at once.
+// all been released. A probe that is due waits until more calls are in flight
+// than it lets in: with fewer it would drain nothing. It holds calls back for
+// about one latency while the dependency's queue drains, then for the longest
+// of its calls: about two to four no-queue latencies in all, 1% of the time
+// or less. The mean latency of its calls moves base a quarter of the way; a
+// probe whose mean lies further from base than three standard errors of its
+// samples and a tenth of base is confirmed by another an eighth of the period
+// later, and when both lie beyond on the same side, base takes the mean of
+// the two at once. Until the first window ends, base is unknown; that
+// window's mean is the first guess, and a probe follows at once.
 //
 // What it keeps and changes from its anchors, and why:
 //

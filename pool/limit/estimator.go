@@ -30,16 +30,17 @@ type estimator struct {
 	winBound bool // the limit held calls back in the window
 
 	// The probe of the no-queue latency.
-	probing    bool
-	probeStart int64
-	probeSum   float64
-	probeSq    float64 // sum of squares, for the spread of the samples
-	probeN     int     // samples of the probe's calls
-	probeEnded int     // probe's calls released
-	probeWant  int     // the probe's calls: the first grants of the probe
-	probeGiven int     // probe's calls granted so far
-	changed    int     // -1 or 1: the last probe saw a change that way
-	nextProbe  int64
+	probing     bool
+	probeStart  int64
+	probeSum    float64
+	probeSq     float64 // sum of squares, for the spread of the samples
+	probeN      int     // samples of the probe's calls
+	probeEnded  int     // probe's calls released
+	probeWant   int     // the probe's calls: the first grants of the probe
+	probeGiven  int     // probe's calls granted so far
+	changed     int     // -1 or 1: the last probe saw a change that way
+	changedMean float64 // and its mean
+	nextProbe   int64
 
 	shrunkAt uint64 // grant number at the last shrink by Drop
 
@@ -202,24 +203,24 @@ func (e *estimator) endProbe(now int64) {
 	if e.probeN > 0 {
 		n := float64(e.probeN)
 		m := e.probeSum / n
-		// A probe whose mean lies further from the old latency than the
-		// noise of its samples explains (three standard errors) may report
-		// a lasting change. Another probe follows soon to confirm it; when
-		// it lies beyond on the same side too, the latency takes its mean
-		// at once. Otherwise the latency moves a quarter of the way, which
-		// smooths the noise of a few samples.
+		// A probe whose mean lies further from the old latency than the noise of
+		// its samples explains (three standard errors, and a tenth) may report a
+		// lasting change. Another probe follows soon to confirm it; when it lies
+		// beyond on the same side too, the latency takes the mean of the two at
+		// once. Otherwise the latency moves a quarter of the way, which smooths
+		// the noise of a few samples.
 		se := math.Sqrt(max(0, e.probeSq/n-m*m) / n)
 		side := 0
-		if d := m - e.base; math.Abs(d) > 3*se+0.05*e.base {
+		if d := m - e.base; math.Abs(d) > 3*se+0.1*e.base {
 			side = int(math.Copysign(1, d))
 		}
 		if side != 0 && side == e.changed {
-			e.base = m
+			e.base = (m + e.changedMean) / 2
 			side = 0
 		} else {
 			e.base += probeBaseGain * (m - e.base)
 		}
-		e.changed = side
+		e.changed, e.changedMean = side, m
 	}
 	period := math.Min(probeMaxPeriod, math.Max(probeMinPeriod, probeEvery*e.base))
 	if e.changed != 0 {

@@ -129,7 +129,7 @@ func TestAdaptiveProperty(t *testing.T) {
 				// the latency lets it dip a little under C.
 				low := 1.0
 				if sigma > 0 {
-					low = 0.8
+					low = 0.9
 				}
 				for i, c := range []int{c, c2} {
 					end := time.Duration(i+1) * settle
