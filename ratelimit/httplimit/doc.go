@@ -15,6 +15,10 @@
 // ratelimit.Decision: a ratelimit.Keyed in this process through Keyed, or a
 // limit shared by many processes such as redislimit's.
 //
+// A Shedder sheds load instead: it serves only as many requests at once as
+// an adaptive concurrency limit (a pool/limit Adaptive) allows and answers
+// the rest at once with 503 Service Unavailable.
+//
 // # Failures and hang-ups
 //
 // When no decision can be had (the key function or the Store failed), the
