@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A row is one way of sending the workload's requests.
+type row struct {
+	name  string
+	kind  string // "none", "peer", "ours", "sweep" or "slow"
+	delay time.Duration
+	n     int
+	model model
+	// transport wraps the row's own connection pool. It may be nil: no
+	// hedging.
+	transport func(base http.RoundTripper) http.RoundTripper
+	// note, if not nil, describes the row's state after the run.
+	note func() string
+}
+
+// A result is what one row measured.
+type result struct {
+	row                 *row
+	lat                 []time.Duration // sorted; one per request that succeeded
+	p50, p90, p99, p999 time.Duration
+	made, started       int64 // requests made by the client; copies the server started
+	cancelled           int64 // copies the server saw cancelled
+	errs                int
+	firstErr            error
+	wall                time.Duration
+	note                string
+}
+
+// extra is the fraction of requests sent beyond one per request made.
+func (r *result) extra() float64 {
+	if r.made == 0 {
+		return 0
+	}
+	return float64(r.started)/float64(r.made) - 1
+}
+
+// newBase returns a connection pool for one row: keep-alive connections
+// enough for every request in flight and its hedges.
+func newBase() *http.Transport {
+	return &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     30 * time.Second,
+		DisableCompression:  true,
+	}
+}
+
+// run sends the row's n requests from conc goroutines, each waiting for its
+// answer before it sends the next, to a replica of its own, and returns the
+// latencies the callers saw (the response's body read to its end) and what
+// the replica counted.
+func run(ctx context.Context, rw *row, conc int) *result {
+	srv := newReplica(rw.model, rw.n)
+	base := newBase()
+	var rt http.RoundTripper = base
+	if rw.transport != nil {
+		rt = rw.transport(base)
+	}
+	client := &http.Client{Transport: rt}
+	res := &result{row: rw, made: int64(rw.n)}
+	lat := make([]time.Duration, rw.n)
+	ok := make([]bool, rw.n)
+	var next atomic.Int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for {
+				id := int(next.Add(1) - 1)
+				if id >= rw.n {
+					return
+				}
+				t0 := time.Now()
+				err := get(ctx, client, srv.URL+"/?id="+strconv.Itoa(id))
+				if err != nil {
+					mu.Lock()
+					if res.errs++; res.firstErr == nil {
+						res.firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				lat[id], ok[id] = time.Since(t0), true
+			}
+		})
+	}
+	wg.Wait()
+	res.wall = time.Since(start)
+	// Close waits for every handler, so that the losers a peer cancels
+	// after it returns are counted.
+	srv.Close()
+	base.CloseIdleConnections()
+	res.started, res.cancelled = srv.started.Load(), srv.cancelled.Load()
+	for i, l := range lat {
+		if ok[i] {
+			res.lat = append(res.lat, l)
+		}
+	}
+	res.setQuantiles()
+	if rw.note != nil {
+		res.note = rw.note()
+	}
+	return res
+}
+
+// get sends one GET and reads the answer to its end.
+func get(ctx context.Context, c *http.Client, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading the body: %w (%d of %d bytes)", err, len(b), len(body))
+	case resp.StatusCode != http.StatusOK:
+		return fmt.Errorf("status %s", resp.Status)
+	case string(b) != body:
+		return fmt.Errorf("body cut off: %d of %d bytes", len(b), len(body))
+	}
+	return nil
+}
