@@ -123,12 +123,15 @@ func TestReplicaStopsOnCancel(t *testing.T) {
 	}
 }
 
-// TestRunSmall runs the peers' rows on a few hundred requests: every answer
-// arrives whole, and the replica counts one copy a request without hedging.
+// TestRunSmall runs the peers' rows and this library's two main rows on a
+// few hundred requests: every answer arrives whole, and the replica counts
+// one copy a request without hedging.
 func TestRunSmall(t *testing.T) {
 	const n = 300
-	results := make([]*result, 0, 3)
-	for _, r := range peerRows(defaultModel(1), n) {
+	m := defaultModel(1)
+	rows := append(peerRows(m, n), ourRows(m, n, n, n)[:2]...)
+	results := make([]*result, 0, len(rows))
+	for _, r := range rows {
 		res := run(context.Background(), r, 20)
 		if res.errs != 0 || len(res.lat) != n {
 			t.Errorf("%s: %d errors (first: %v), %d latencies; want 0 and %d", r.name, res.errs, res.firstErr, len(res.lat), n)

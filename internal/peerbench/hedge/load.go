@@ -59,63 +59,89 @@ func newBase() *http.Transport {
 	}
 }
 
-// run sends the row's n requests from conc goroutines, each waiting for its
-// answer before it sends the next, to a replica of its own, and returns the
-// latencies the callers saw (the response's body read to its end) and what
-// the replica counted.
-func run(ctx context.Context, rw *row, conc int) *result {
-	srv := newReplica(rw.model, rw.n)
-	base := newBase()
-	var rt http.RoundTripper = base
+// A runner sends a row's requests to a replica of its own, in chunks, and
+// gathers what they measured.
+type runner struct {
+	rw     *row
+	srv    *replica
+	base   *http.Transport
+	client *http.Client
+	lat    []time.Duration // by request id
+	ok     []bool          // by request id: the answer arrived whole
+	res    *result
+}
+
+func newRunner(rw *row) *runner {
+	r := &runner{rw: rw, srv: newReplica(rw.model, rw.n), base: newBase(),
+		lat: make([]time.Duration, rw.n), ok: make([]bool, rw.n),
+		res: &result{row: rw, made: int64(rw.n)}}
+	var rt http.RoundTripper = r.base
 	if rw.transport != nil {
-		rt = rw.transport(base)
+		rt = rw.transport(r.base)
 	}
-	client := &http.Client{Transport: rt}
-	res := &result{row: rw, made: int64(rw.n)}
-	lat := make([]time.Duration, rw.n)
-	ok := make([]bool, rw.n)
-	var next atomic.Int64
+	r.client = &http.Client{Transport: rt}
+	return r
+}
+
+// chunk sends the requests with ids in [lo, hi) from conc goroutines, each
+// waiting for its answer (the body read to its end) before it sends the
+// next.
+func (r *runner) chunk(ctx context.Context, lo, hi, conc int) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	next.Store(int64(lo))
 	start := time.Now()
 	for range conc {
 		wg.Go(func() {
 			for {
 				id := int(next.Add(1) - 1)
-				if id >= rw.n {
+				if id >= hi {
 					return
 				}
 				t0 := time.Now()
-				err := get(ctx, client, srv.URL+"/?id="+strconv.Itoa(id))
+				err := get(ctx, r.client, r.srv.URL+"/?id="+strconv.Itoa(id))
 				if err != nil {
 					mu.Lock()
-					if res.errs++; res.firstErr == nil {
-						res.firstErr = err
+					if r.res.errs++; r.res.firstErr == nil {
+						r.res.firstErr = err
 					}
 					mu.Unlock()
 					continue
 				}
-				lat[id], ok[id] = time.Since(t0), true
+				r.lat[id], r.ok[id] = time.Since(t0), true
 			}
 		})
 	}
 	wg.Wait()
-	res.wall = time.Since(start)
+	r.res.wall += time.Since(start)
+}
+
+// finish closes the replica and returns the row's result.
+func (r *runner) finish() *result {
 	// Close waits for every handler, so that the losers a peer cancels
 	// after it returns are counted.
-	srv.Close()
-	base.CloseIdleConnections()
-	res.started, res.cancelled = srv.started.Load(), srv.cancelled.Load()
-	for i, l := range lat {
-		if ok[i] {
+	r.srv.Close()
+	r.base.CloseIdleConnections()
+	res := r.res
+	res.started, res.cancelled = r.srv.started.Load(), r.srv.cancelled.Load()
+	for i, l := range r.lat {
+		if r.ok[i] {
 			res.lat = append(res.lat, l)
 		}
 	}
 	res.setQuantiles()
-	if rw.note != nil {
-		res.note = rw.note()
+	if r.rw.note != nil {
+		res.note = r.rw.note()
 	}
 	return res
+}
+
+// run sends all of a row's requests and returns its result.
+func run(ctx context.Context, rw *row, conc int) *result {
+	r := newRunner(rw)
+	r.chunk(ctx, 0, rw.n, conc)
+	return r.finish()
 }
 
 // get sends one GET and reads the answer to its end.

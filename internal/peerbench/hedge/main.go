@@ -4,8 +4,10 @@
 // mean 5 ms and sd 2 ms, 5% of requests 10x slower, 20 callers, each waiting
 // for its answer before it sends the next request).
 //
-// Every row runs against a replica of its own on 127.0.0.1, one row after
-// another, in real time. The replica draws each request's latency from the
+// Every row runs against a replica of its own on 127.0.0.1, in real time,
+// one row after another, in rounds (each round sends the next slice of every
+// row's requests, so that a change of the machine's load falls on every row
+// alike). The replica draws each request's latency from the
 // seed, the request's id and how many copies of it came before, so every row
 // sees the same latencies for the same requests; it stops a request at once
 // when the request is cancelled, and counts the copies it started: the extra
@@ -26,12 +28,14 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
 
 type config struct {
 	n, sweepN, slowN, conc int
+	rounds                 int
 	seed                   uint64
 	svg                    string
 	rows                   *regexp.Regexp
@@ -47,6 +51,7 @@ func main() {
 	flag.IntVar(&c.sweepN, "sweepn", 20000, "requests per row of the sweep of static delays")
 	flag.IntVar(&c.slowN, "slown", 2000, "requests of the row where every request is slow")
 	flag.IntVar(&c.conc, "conc", 20, "callers sending requests at once")
+	flag.IntVar(&c.rounds, "rounds", 5, "rounds: each sends the next slice of every row's requests")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the replica's latencies")
 	flag.StringVar(&c.svg, "svg", "hedge.svg", "file for the plot of p99 against extra requests (empty: none)")
 	flag.StringVar(&rows, "rows", "", "run only the rows whose name matches this regular expression")
@@ -81,17 +86,37 @@ func allRows(c config) []*row {
 	return keep
 }
 
-// bench runs the rows one after another and writes the table, the plot and
-// the summary line.
+// bench runs the rows in rounds, each round sending the next slice of every
+// row's requests, one row after another, so that a change of the machine's
+// load falls on every row alike; the rows where every request is slow run
+// last, whole. Then it writes the table, the plot and the summary line.
 func bench(ctx context.Context, w io.Writer, c config) error {
 	start := time.Now()
-	fmt.Fprintf(w, "hedge: %d requests a row (%d a sweep row), %d callers, seed %d, GOMAXPROCS %d, %s\n",
-		c.n, c.sweepN, c.conc, c.seed, runtime.GOMAXPROCS(0), runtime.Version())
-	var results []*result
+	fmt.Fprintf(w, "hedge: %d requests a row (%d a sweep row) in %d rounds, %d callers, seed %d, GOMAXPROCS %d, %s, load %s\n",
+		c.n, c.sweepN, c.rounds, c.conc, c.seed, runtime.GOMAXPROCS(0), runtime.Version(), loadavg())
+	var runners, last []*runner
 	for _, r := range allRows(c) {
-		res := run(ctx, r, c.conc)
-		fmt.Fprintf(w, "  %-40s %5.1fs p99 %5.1fms extra %5.1f%% errors %d\n",
-			r.name, res.wall.Seconds(), ms(res.p99), 100*res.extra(), res.errs)
+		if r.kind == "slow" {
+			last = append(last, newRunner(r))
+		} else {
+			runners = append(runners, newRunner(r))
+		}
+	}
+	for k := range c.rounds {
+		t := time.Now()
+		for _, r := range runners {
+			r.chunk(ctx, k*r.rw.n/c.rounds, (k+1)*r.rw.n/c.rounds, c.conc)
+		}
+		fmt.Fprintf(w, "  round %d of %d: %.1fs, load %s\n", k+1, c.rounds, time.Since(t).Seconds(), loadavg())
+	}
+	for _, r := range last {
+		r.chunk(ctx, 0, r.rw.n, c.conc)
+	}
+	var results []*result
+	for _, r := range append(runners, last...) {
+		res := r.finish()
+		fmt.Fprintf(w, "  %-48s %5.1fs p99 %5.1fms extra %5.1f%% errors %d\n",
+			r.rw.name, res.wall.Seconds(), ms(res.p99), 100*res.extra(), res.errs)
 		results = append(results, res)
 	}
 	cost := noHedgeCost(c.costRounds)
@@ -105,7 +130,17 @@ func bench(ctx context.Context, w io.Writer, c config) error {
 		fmt.Fprintf(w, "plot: %s\n", c.svg)
 	}
 	fmt.Fprintf(w, "overhead of a call that needs no hedge: %s\n", cost)
-	fmt.Fprintf(w, "total time %.0fs\n", time.Since(start).Seconds())
+	fmt.Fprintf(w, "total time %.0fs, load %s\n", time.Since(start).Seconds(), loadavg())
 	fmt.Fprintln(w, summarize(results, defName, max2Name, cost.ratio))
 	return nil
+}
+
+// loadavg returns the machine's load averages over 1, 5 and 15 minutes, or
+// "unknown".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }

@@ -1,6 +1,15 @@
 package main
 
-import "math"
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gopatterns/concurrency/cancel"
+	"github.com/gopatterns/concurrency/cancel/httphedge"
+)
 
 // The rows of this library the summary line reads.
 const (
@@ -8,9 +17,70 @@ const (
 	max2Name = "httphedge, Hedger{Max: 2}"
 )
 
-// ourRows returns this library's rows: none until cancel.Hedge and
-// cancel/httphedge are in the tree.
-func ourRows(m model, n, sweepN, slowN int) []*row { return nil }
+// sweepBudget lets a sweep row hedge every call that outlasts its delay, so
+// that the sweep draws the frontier the delay alone sets.
+const sweepBudget = 1
 
-// noHedgeCost is not measured until cancel.Hedge is in the tree.
-func noHedgeCost(rounds int) cost { return cost{ratio: math.NaN()} }
+// ourRows returns this library's rows: the default Hedger, Max 2, the sweep
+// of static delays (sweepN requests each) and, last, the default row's
+// Hedger again on slowN requests that are all slow: a Hedger that learned
+// the workload's latencies meets a replica that became ten times slower, so
+// only its budget bounds the hedges until its delay follows.
+func ourRows(m model, n, sweepN, slowN int) []*row {
+	def := &cancel.Hedger{}
+	rows := []*row{
+		hedgerRow(defName, "ours", m, n, def),
+		hedgerRow(max2Name, "ours", m, n, &cancel.Hedger{Max: 2}),
+	}
+	for d := 6 * time.Millisecond; d <= 20*time.Millisecond; d += 2 * time.Millisecond {
+		r := hedgerRow(fmt.Sprintf("httphedge, Delay %v", d), "sweep", m, sweepN, &cancel.Hedger{Delay: d, Budget: sweepBudget})
+		r.delay = d
+		rows = append(rows, r)
+	}
+	slow := m
+	slow.AllSlow = true
+	rows = append(rows, hedgerRow("httphedge, default Hedger, every request slow", "slow", slow, slowN, def))
+	return rows
+}
+
+func hedgerRow(name, kind string, m model, n int, h *cancel.Hedger) *row {
+	return &row{
+		name: name, kind: kind, n: n, model: m,
+		transport: func(base http.RoundTripper) http.RoundTripper {
+			return &httphedge.Transport{Base: base, Hedger: h}
+		},
+		note: func() string {
+			s := h.Stats()
+			return fmt.Sprintf("delay now %.1f ms; calls %d, hedges %d, won %d", ms(s.Delay), s.Calls, s.Hedges, s.Won)
+		},
+	}
+}
+
+// noHedgeCost measures, with testing.Benchmark, the time of Hedge on a call
+// that returns at once, with a Hedger whose delay of 1 s never passes,
+// against cancel.Timeout's with a 1 s timeout on the same call; and, apart,
+// Hedge with the default Hedger on it (which learns a delay of about the
+// call's own time, so that it may hedge now and then).
+func noHedgeCost(rounds int) cost {
+	ctx := context.Background()
+	f := func(context.Context) (int, error) { return 1, nil }
+	hedge := func(h *cancel.Hedger) func(b *testing.B) {
+		return func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = cancel.Hedge(ctx, h, f)
+			}
+		}
+	}
+	timeout := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = cancel.Timeout(ctx, time.Second, f)
+		}
+	}
+	def := &cancel.Hedger{}
+	c := measureCost(rounds, hedge(&cancel.Hedger{Delay: time.Second}), timeout, hedge(def))
+	s := def.Stats()
+	c.note = fmt.Sprintf("default Hedger: %d calls, %d hedges", s.Calls, s.Hedges)
+	return c
+}

@@ -11,7 +11,7 @@ import (
 // The plot's geometry, in SVG user units: the frame of the axes, and the
 // legend to its right.
 const (
-	plotW, plotH        = 860, 480
+	plotW, plotH        = 980, 480
 	left, right         = 70, 560
 	top, bottom         = 40, 420
 	legendX, legendLine = 580, 18
@@ -37,7 +37,7 @@ func plot(results []*result) []byte {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n",
 		plotW, plotH, plotW, plotH)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", plotW, plotH)
-	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="14">p99 latency against extra requests, one hedge after a static delay (line) and each row (points)</text>`+"\n", left)
+	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="14">p99 latency against extra requests</text>`+"\n", left)
 	for x := 0.0; x <= xmax+1e-9; x += xstep {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/><text x="%.1f" y="%d" text-anchor="middle">%g%%</text>`+"\n",
 			px(x), top, px(x), bottom, px(x), bottom+16, round(x))
@@ -64,19 +64,32 @@ func plot(results []*result) []byte {
 		}
 		b.WriteString("\"/>\n")
 	}
+	// The sweep's points carry their delay; the other rows a number the
+	// legend explains.
 	n := 0
 	for _, r := range results {
 		if r.row.kind == "slow" {
 			continue
 		}
-		n++
 		x, y := px(100*r.extra()), py(ms(r.p99))
 		fill := map[string]string{"none": "#7f7f7f", "peer": "#d62728", "ours": "#1f77b4", "sweep": "#2ca02c"}[r.row.kind]
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/><text x="%.1f" y="%.1f" fill="%s">%d</text>`+"\n",
-			x, y, fill, x+6, y-6, fill, n)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d  %s: %.1f%%, %.1f ms</text>`+"\n",
-			legendX, top+legendLine*n, fill, n, html.EscapeString(r.row.name), 100*r.extra(), ms(r.p99))
+		label := fmt.Sprintf("%g ms", ms(r.row.delay))
+		if r.row.kind != "sweep" {
+			n++
+			label = fmt.Sprint(n)
+			fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d  %s: %.1f%%, %.1f ms</text>`+"\n",
+				legendX, top+legendLine*n, fill, n, html.EscapeString(r.row.name), 100*r.extra(), ms(r.p99))
+		}
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/><text x="%.1f" y="%.1f" fill="%s" font-size="11">%s</text>`+"\n",
+			x, y, fill, x+6, y-6, fill, label)
 	}
+	if len(sweep) > 0 {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#2ca02c">line: one hedge after a static delay (the label, ms),</text>`+"\n", legendX, top+legendLine*(n+2))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#2ca02c">%s to %s, %d requests each</text>`+"\n",
+			legendX, top+legendLine*(n+3), sweep[0].row.delay, sweep[len(sweep)-1].row.delay, sweep[0].made)
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#7f7f7f">p99 of the requests as their callers saw them; extra requests:</text>`+"\n", legendX, top+legendLine*(n+5))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#7f7f7f">requests the server started per request made, minus 1</text>`+"\n", legendX, top+legendLine*(n+6))
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
