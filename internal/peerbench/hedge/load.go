@@ -33,6 +33,7 @@ type result struct {
 	p50, p90, p99, p999 time.Duration
 	made, started       int64 // requests made by the client; copies the server started
 	cancelled           int64 // copies the server saw cancelled
+	conns               int64 // connections the server accepted
 	errs                int
 	firstErr            error
 	wall                time.Duration
@@ -124,7 +125,7 @@ func (r *runner) finish() *result {
 	r.srv.Close()
 	r.base.CloseIdleConnections()
 	res := r.res
-	res.started, res.cancelled = r.srv.started.Load(), r.srv.cancelled.Load()
+	res.started, res.cancelled, res.conns = r.srv.started.Load(), r.srv.cancelled.Load(), r.srv.conns.Load()
 	for i, l := range r.lat {
 		if r.ok[i] {
 			res.lat = append(res.lat, l)

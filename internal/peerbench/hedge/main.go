@@ -94,10 +94,11 @@ func bench(ctx context.Context, w io.Writer, c config) error {
 	start := time.Now()
 	fmt.Fprintf(w, "hedge: %d requests a row (%d a sweep row) in %d rounds, %d callers, seed %d, GOMAXPROCS %d, %s, load %s\n",
 		c.n, c.sweepN, c.rounds, c.conc, c.seed, runtime.GOMAXPROCS(0), runtime.Version(), loadavg())
-	var runners, last []*runner
+	var runners []*runner
+	var last []*row
 	for _, r := range allRows(c) {
 		if r.kind == "slow" {
-			last = append(last, newRunner(r))
+			last = append(last, r)
 		} else {
 			runners = append(runners, newRunner(r))
 		}
@@ -109,15 +110,16 @@ func bench(ctx context.Context, w io.Writer, c config) error {
 		}
 		fmt.Fprintf(w, "  round %d of %d: %.1fs, load %s\n", k+1, c.rounds, time.Since(t).Seconds(), loadavg())
 	}
-	for _, r := range last {
-		r.chunk(ctx, 0, r.rw.n, c.conc)
-	}
 	var results []*result
-	for _, r := range append(runners, last...) {
-		res := r.finish()
+	for _, r := range runners {
+		results = append(results, r.finish())
+	}
+	for _, r := range last {
+		results = append(results, run(ctx, r, c.conc))
+	}
+	for _, res := range results {
 		fmt.Fprintf(w, "  %-48s %5.1fs p99 %5.1fms extra %5.1f%% errors %d\n",
-			r.rw.name, res.wall.Seconds(), ms(res.p99), 100*res.extra(), res.errs)
-		results = append(results, res)
+			res.row.name, res.wall.Seconds(), ms(res.p99), 100*res.extra(), res.errs)
 	}
 	cost := noHedgeCost(c.costRounds)
 	fmt.Fprintln(w)

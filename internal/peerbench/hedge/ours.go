@@ -43,15 +43,21 @@ func ourRows(m model, n, sweepN, slowN int) []*row {
 	return rows
 }
 
+// hedgerRow returns a row sending its requests through an httphedge
+// Transport with the Hedger h; its note gives the Hedger's delay after the
+// row and the counters of the row's own calls.
 func hedgerRow(name, kind string, m model, n int, h *cancel.Hedger) *row {
+	var before cancel.HedgeStats
 	return &row{
 		name: name, kind: kind, n: n, model: m,
 		transport: func(base http.RoundTripper) http.RoundTripper {
+			before = h.Stats()
 			return &httphedge.Transport{Base: base, Hedger: h}
 		},
 		note: func() string {
 			s := h.Stats()
-			return fmt.Sprintf("delay now %.1f ms; calls %d, hedges %d, won %d", ms(s.Delay), s.Calls, s.Hedges, s.Won)
+			return fmt.Sprintf("delay after the row %.1f ms; calls %d, hedges %d, won by a hedge %d",
+				ms(s.Delay), s.Calls-before.Calls, s.Hedges-before.Hedges, s.Won-before.Won)
 		},
 	}
 }

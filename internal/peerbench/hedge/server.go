@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -68,6 +69,7 @@ type replica struct {
 	copies    []atomic.Uint32 // per id, copies received so far
 	started   atomic.Int64
 	cancelled atomic.Int64
+	conns     atomic.Int64 // connections accepted
 }
 
 // body is what every request gets; the client checks it arrived whole.
@@ -75,7 +77,13 @@ const body = "ok: the replica's answer\n"
 
 func newReplica(m model, n int) *replica {
 	r := &replica{model: m, copies: make([]atomic.Uint32, n)}
-	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
+	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
+	r.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			r.conns.Add(1)
+		}
+	}
+	r.Start()
 	return r
 }
 

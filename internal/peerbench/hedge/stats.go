@@ -96,12 +96,12 @@ func writeTable(w io.Writer, results []*result) {
 		if r.row.kind == "ours" || r.row.kind == "sweep" || r.row.kind == "slow" {
 			name = "**" + name + "**"
 		}
-		note := r.note
+		note := fmt.Sprintf("%d cancelled, %d connections; %s", r.cancelled, r.conns, r.note)
 		if r.firstErr != nil {
 			note = strings.TrimSpace(note + "; first error: " + r.firstErr.Error())
 		}
 		fmt.Fprintf(w, "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f%% | %d | %.1f s | %s |\n",
 			name, r.made, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.p999), 100*r.extra(), r.errs, r.wall.Seconds(),
-			strings.TrimPrefix(note, "; "))
+			strings.TrimSuffix(note, "; "))
 	}
 }
