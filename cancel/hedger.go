@@ -37,22 +37,31 @@ import (
 // moment, a lower bound of its latency (censored, not dropped: dropping the
 // slow ones would lower the estimate and feed more hedging); a first call
 // that failed records nothing. The delay is the smallest d such that the
-// fraction of recorded latencies above d is at most 1.05 * (1 - Quantile):
-// the Quantile itself, or an earlier delay that hedges at most 1.05 times as
-// many calls. Where the distribution has a plateau (a slow mode well apart
-// from the fast one), that is the plateau's left edge, which cuts the tail as
-// much as any delay on the plateau, sooner. Until 20 latencies are known no
-// hedge is sent and Stats reports a Delay of 0.
+// fraction of recorded latencies above d is at most 1.05 * (1 - Quantile),
+// plus one standard error of that count: the Quantile itself, or an earlier
+// delay that hedges at most about 1.05 times as many calls. Where the
+// distribution has a plateau (a slow mode well apart from the fast one),
+// that is the plateau's left edge, which cuts the tail as much as any delay
+// on the plateau, sooner. The allowance of one standard error (about 7% of
+// the count over a full window) is there because the share of calls on a
+// plateau varies from window to window by more than 5%: without it the
+// delay jumps between the two ends of the plateau, and the tail is that of
+// its far end. Until 20 latencies are known no hedge is sent and Stats
+// reports a Delay of 0.
 //
-// The latencies are kept in a sliding window of the last 400 samples,
-// counted in a histogram of logarithmic buckets 1/32 of an octave wide
-// (about 2%). Recording a sample is O(1) and the delay is recomputed every 16
-// samples by one scan of the histogram, so a call does not sort, allocate or
-// hold a lock for long; a window, unlike a decaying sketch, forgets a past
-// regime entirely, so a lasting change of latency is followed within 416
-// calls. A window of a few hundred samples sees the slowest 5% through about
-// 20 of them; that noise is why the delay is the edge of the tail rather
-// than an exact quantile.
+// The latencies are kept in a sliding window of the last 4096, counted in a
+// histogram of logarithmic buckets 1/32 of an octave wide (about 2%), about
+// 13 KB per Hedger. Recording a latency is O(1) and allocates nothing; the
+// delay is recomputed every 16 latencies (every 64 once the window holds
+// 1024) by a scan of the histogram, so no call sorts or holds a lock for
+// long. A window, unlike a decaying sketch, forgets a past regime entirely;
+// a long one is precise but slow to follow a change, so the last 256
+// latencies are compared with it each time the delay is recomputed: when
+// their median moves by more than four standard errors (and 20%), or their
+// share above the delay by more than four, the window restarts from them,
+// and once more 256 latencies later, when it holds only latencies that
+// came after the change. A lasting change is so followed within about 400
+// calls.
 type Hedger struct {
 	Delay    time.Duration // wait before each hedge; 0: learnt from recent latencies
 	Quantile float64       // fraction of calls not hedged, in [0, 1); 0 means 0.95
@@ -136,7 +145,7 @@ func (h *Hedger) init() {
 		if q == 0 {
 			q = 0.95
 		}
-		h.win = newLatencyWindow(1.05 * (1 - q))
+		h.win = newLatencyWindow(1 - q)
 	}
 	h.ready.Store(true)
 }

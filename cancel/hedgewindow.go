@@ -1,6 +1,7 @@
 package cancel
 
 import (
+	"math"
 	"math/bits"
 	"time"
 )
@@ -8,30 +9,34 @@ import (
 // The window of latencies a Hedger learns its delay from; the Hedger doc
 // says why it is a sliding window over a histogram.
 const (
-	windowSize   = 400 // latencies kept
-	windowMin    = 20  // latencies known before any hedge
-	windowEvery  = 16  // latencies between two computations of the delay
-	subBuckets   = 32  // buckets per octave (power of two)
-	subBits      = 5   // log2(subBuckets)
-	maxLatency   = 1<<41 - 1
+	windowSize   = 4096 // latencies kept
+	recentSize   = 256  // latencies compared with the window to see a change
+	windowMin    = 20   // latencies known before any hedge
+	subBits      = 5    // log2 of the buckets per octave
+	subBuckets   = 1 << subBits
+	maxLatency   = 1<<41 - 1 // about 36 minutes
 	bucketsCount = (41 - subBits + 1) * subBuckets
 )
 
-// A latencyWindow holds the last windowSize latencies, each as the index of
-// its histogram bucket in a ring, and the histogram of those buckets. It is
-// not safe for concurrent use.
+// A latencyWindow holds the last latencies, each as the index of its
+// histogram bucket in a ring, the histogram of the window and that of the
+// most recent latencies. It is not safe for concurrent use.
 type latencyWindow struct {
-	frac  float64 // fraction of latencies the delay may leave above it
-	ring  [windowSize]uint16
-	count [bucketsCount]uint16
-	next  int // ring index of the next latency
-	n     int // latencies in the window
-	since int // latencies added since the delay was computed
-	top   int // no bucket above top is counted
+	tail   float64 // 1 - Quantile
+	ring   [windowSize]uint16
+	count  [bucketsCount]uint16 // histogram of the last n latencies
+	recent [bucketsCount]uint16 // histogram of the last min(total, recentSize)
+	next   int                  // ring index of the next latency
+	n      int                  // latencies in the window
+	total  int                  // latencies ever added
+	since  int                  // latencies added since the delay was computed
+	settle int                  // latencies until the window restarts again after a change
+	lo, hi int                  // no bucket outside [lo, hi] is counted
+	d      int                  // bucket of the delay
 }
 
-func newLatencyWindow(frac float64) *latencyWindow {
-	return &latencyWindow{frac: frac}
+func newLatencyWindow(tail float64) *latencyWindow {
+	return &latencyWindow{tail: tail, lo: bucketsCount - 1}
 }
 
 // add records one latency and returns the delay and true when it computed
@@ -43,35 +48,97 @@ func (w *latencyWindow) add(d time.Duration) (time.Duration, bool) {
 	} else {
 		w.n++
 	}
+	if w.total >= recentSize {
+		w.recent[w.ring[(w.next+windowSize-recentSize)%windowSize]]--
+	}
 	w.ring[w.next] = b
 	w.count[b]++
-	w.top = max(w.top, int(b))
+	w.recent[b]++
+	w.lo, w.hi = min(w.lo, int(b)), max(w.hi, int(b))
 	w.next = (w.next + 1) % windowSize
+	w.total++
 	w.since++
-	if w.n < windowMin || (w.since < windowEvery && w.n > windowMin) {
+	every := 16
+	if w.n >= 4*recentSize {
+		every = 64 // the delay moves slowly; a scan costs a few hundred ns
+	}
+	if w.n < windowMin || (w.since < every && w.n > windowMin) {
 		return 0, false
 	}
 	w.since = 0
-	return w.delay(), true
+	if w.settle > 0 {
+		w.settle -= min(w.settle, every)
+		if w.settle == 0 {
+			w.restart()
+		}
+	} else if w.n > recentSize && w.total >= recentSize && w.changed() {
+		// The change happened somewhere among the recent latencies: restart
+		// from them now, and once more when all of them came after now.
+		w.restart()
+		w.settle = recentSize
+	}
+	w.d = w.edge()
+	return upper(w.d), true
 }
 
-// delay returns the smallest bucket bound d such that at most frac of the
-// latencies in the window are above d.
-func (w *latencyWindow) delay() time.Duration {
-	allowed := int(w.frac * float64(w.n))
+// restart makes the window hold only the recent latencies.
+func (w *latencyWindow) restart() {
+	w.count = w.recent
+	w.n = recentSize
+}
+
+// edge returns the smallest bucket b such that the latencies above b are at
+// most 1.05 times the 1 - Quantile of the window, plus one standard error of
+// that count. The allowance keeps the delay at the left edge of a plateau
+// although the count of latencies on it varies from window to window.
+func (w *latencyWindow) edge() int {
+	m := w.tail * float64(w.n)
+	allowed := int(1.05*m + math.Sqrt(m))
 	above := 0
-	for b := w.top; b >= 0; b-- {
-		c := int(w.count[b])
-		if c == 0 && above == 0 {
-			w.top = b - 1 // the buckets above the highest latency held are empty
-			continue
+	for b := w.hi; b >= w.lo; b-- {
+		above += int(w.count[b])
+		if above > allowed {
+			return b
 		}
-		if above+c > allowed {
-			return upper(b)
-		}
-		above += c
 	}
-	return upper(0)
+	return w.lo
+}
+
+// changed reports whether the recent latencies differ from the window by
+// more than chance: their median moved, or the share above the delay did.
+func (w *latencyWindow) changed() bool {
+	// The spread of the log of the window's latencies (from its quartiles)
+	// sizes the noise of the recent median: a shift of 4 standard errors,
+	// and at least 20%, is a change.
+	q1, med, q3 := w.quantile(&w.count, w.n, 0.25), w.quantile(&w.count, w.n, 0.5), w.quantile(&w.count, w.n, 0.75)
+	sigma := float64(q3-q1) / subBuckets * math.Ln2 / 1.349
+	limit := max(0.2, 4*1.2533*sigma/math.Sqrt(recentSize))
+	shift := float64(w.quantile(&w.recent, recentSize, 0.5)-med) / subBuckets * math.Ln2
+	if math.Abs(shift) > limit {
+		return true
+	}
+	var inWindow, inRecent int
+	for b := w.d + 1; b <= w.hi; b++ {
+		inWindow += int(w.count[b])
+		inRecent += int(w.recent[b])
+	}
+	p := float64(inWindow) / float64(w.n)
+	want := p * recentSize
+	return math.Abs(float64(inRecent)-want) > 4*math.Sqrt(want*(1-p))+1
+}
+
+// quantile returns the bucket of the q quantile of the n latencies of
+// histogram h.
+func (w *latencyWindow) quantile(h *[bucketsCount]uint16, n int, q float64) int {
+	rank := int(q * float64(n))
+	seen := 0
+	for b := w.lo; b <= w.hi; b++ {
+		seen += int(h[b])
+		if seen > rank {
+			return b
+		}
+	}
+	return w.hi
 }
 
 // bucket returns the histogram bucket of d: values below subBuckets
