@@ -117,10 +117,6 @@ func bench(ctx context.Context, w io.Writer, c config) error {
 	for _, r := range last {
 		results = append(results, run(ctx, r, c.conc))
 	}
-	for _, res := range results {
-		fmt.Fprintf(w, "  %-48s %5.1fs p99 %5.1fms extra %5.1f%% errors %d\n",
-			res.row.name, res.wall.Seconds(), ms(res.p99), 100*res.extra(), res.errs)
-	}
 	cost := noHedgeCost(c.costRounds)
 	fmt.Fprintln(w)
 	writeTable(w, results)
