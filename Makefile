@@ -128,7 +128,7 @@ cover:
 # run of its own. A package of the list that is not in the tree is skipped;
 # one that is, but reports no coverage, fails the gate.
 COVERMIN  = 97
-COVERPKGS = pool pipeline ratelimit ratelimit/httplimit cancel group
+COVERPKGS = pool pipeline ratelimit ratelimit/httplimit cancel cancel/httphedge group
 MODPATH   = github.com/gopatterns/concurrency
 checkcover = awk -v min=$(COVERMIN) -v mod=$(MODPATH) \
 	-v pkgs="$$(for p in $(COVERPKGS); do if [ -d $$p ]; then printf '%s ' $$p; fi; done)" \
@@ -164,7 +164,7 @@ endef
 # keep a loaded machine from passing a slow run off as a verdict.
 # Narrow it with: make mutate MUTATEPKGS=pool
 GREMLINS       = github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATEPKGS    ?= pool pipeline ratelimit ratelimit/httplimit cancel group internal/panics
+MUTATEPKGS    ?= pool pipeline ratelimit ratelimit/httplimit cancel cancel/httphedge group internal/panics
 MUTATEWORKERS ?= 2
 MUTATETIMEOUT ?= 10
 mutate:

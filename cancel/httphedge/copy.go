@@ -43,7 +43,7 @@ func (rt *roundTrip) send(hctx context.Context) (*http.Response, error) {
 			rt.last5xx.discard()
 		}
 		rt.last5xx = p
-		return nil, &statusError{status: resp.Status}
+		return nil, errStatus
 	}
 	rt.kept = append(rt.kept, p)
 	return resp, nil
@@ -102,10 +102,10 @@ func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, err
 	return won.resp, nil
 }
 
-// A statusError is the failure of a copy whose response was a 5xx.
-type statusError struct{ status string }
-
-func (e *statusError) Error() string { return "httphedge: response " + e.status }
+// errStatus is the failure of a copy whose response was a 5xx. It never
+// reaches the caller: when every copy fails and one got a 5xx, the caller
+// gets that response.
+var errStatus = errors.New("httphedge: 5xx response")
 
 // A body is the body of the response RoundTrip returns: closing it ends
 // the context of its request.
