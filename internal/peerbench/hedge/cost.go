@@ -9,33 +9,33 @@ import (
 
 // cost is the time of a call that needs no hedge, against a timeout's.
 type cost struct {
-	hedge, timeout, def float64 // medians, ns per call
-	hedgeAllocs         int64
-	timeoutAllocs       int64
-	ratio               float64 // hedge / timeout
-	note                string
+	def, fixed, timeout    float64 // medians, ns per call
+	defAllocs, fixedAllocs int64
+	timeoutAllocs          int64
+	ratio                  float64 // def / timeout
+	note                   string
 }
 
 func (c cost) String() string {
 	if math.IsNaN(c.ratio) {
 		return "not measured"
 	}
-	return fmt.Sprintf("Hedge %.0f ns (%d allocs), Timeout %.0f ns (%d allocs): %.2fx; Hedge with the default Hedger %.0f ns (%s)",
-		c.hedge, c.hedgeAllocs, c.timeout, c.timeoutAllocs, c.ratio, c.def, c.note)
+	return fmt.Sprintf("Hedge with the default Hedger %.0f ns (%d allocs; %s), with a fixed Delay %.0f ns (%d allocs), Timeout %.0f ns (%d allocs): %.2fx and %.2fx",
+		c.def, c.defAllocs, c.note, c.fixed, c.fixedAllocs, c.timeout, c.timeoutAllocs, c.ratio, c.fixed/c.timeout)
 }
 
 // measureCost runs the three benchmarks rounds times each, in turn, and
-// returns their medians, with the ratio of hedge's to timeout's.
-func measureCost(rounds int, hedge, timeout, def func(*testing.B)) cost {
-	var hs, ts, ds []float64
+// returns their medians, with the ratio of def's to timeout's.
+func measureCost(rounds int, def, fixed, timeout func(*testing.B)) cost {
+	var ds, fs, ts []float64
 	var c cost
 	for range rounds {
-		h, t, d := testing.Benchmark(hedge), testing.Benchmark(timeout), testing.Benchmark(def)
-		hs, ts, ds = append(hs, nsPerOp(h)), append(ts, nsPerOp(t)), append(ds, nsPerOp(d))
-		c.hedgeAllocs, c.timeoutAllocs = h.AllocsPerOp(), t.AllocsPerOp()
+		d, f, t := testing.Benchmark(def), testing.Benchmark(fixed), testing.Benchmark(timeout)
+		ds, fs, ts = append(ds, nsPerOp(d)), append(fs, nsPerOp(f)), append(ts, nsPerOp(t))
+		c.defAllocs, c.fixedAllocs, c.timeoutAllocs = d.AllocsPerOp(), f.AllocsPerOp(), t.AllocsPerOp()
 	}
-	c.hedge, c.timeout, c.def = median(hs), median(ts), median(ds)
-	c.ratio = c.hedge / c.timeout
+	c.def, c.fixed, c.timeout = median(ds), median(fs), median(ts)
+	c.ratio = c.def / c.timeout
 	return c
 }
 
