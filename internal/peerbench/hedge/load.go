@@ -55,7 +55,7 @@ func newBase() *http.Transport {
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 		MaxIdleConns:        256,
 		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     30 * time.Second,
+		IdleConnTimeout:     10 * time.Minute, // a row waits for the others between its rounds
 		DisableCompression:  true,
 	}
 }
