@@ -148,6 +148,7 @@ func BenchmarkHedge(b *testing.B) {
 		for b.Loop() {
 			Hedge(ctx, h, quickCtx)
 		}
+		b.ReportMetric(float64(h.Stats().Hedges)/float64(b.N), "hedges/op")
 	})
 	b.Run("impl=hedge-fixed", func(b *testing.B) {
 		b.ReportAllocs()

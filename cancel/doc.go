@@ -10,6 +10,8 @@
 //   - [Do]: bounds a call that ignores ctx: returns at ctx done, re-raises f's panic as *[PanicError] and never loses a late one.
 //   - [Timeout]: context.WithTimeout, the call and the cancel in one, with an error that always reports the expiry.
 //   - [First]: runs functions at once, returns the first success, cancels and waits for the rest, joins all errors.
+//   - [Hedge]: calls again when a call is slower than most, within a [Hedger]'s budget, and keeps the first success
+//     (cancel/httphedge does it for HTTP requests).
 //   - [Retry]: a retry loop with capped exponential backoff and full jitter that stops on ctx done, attempts or [Permanent];
 //     [Backoff] also bounds each attempt and reports each retry to a hook.
 //   - [Permanent]: marks an error that [Retry] must not retry.

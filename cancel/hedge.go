@@ -45,6 +45,15 @@ func Hedge[T any](ctx context.Context, h *Hedger, f func(context.Context) (T, er
 		var zero T
 		return zero, context.Cause(ctx)
 	}
-	r := &hedgeRace[T]{h: h, f: f, parent: ctx, delay: h.begin(), winner: -1}
-	return r.run()
+	// The races are pooled, with their timer: a Hedger is meant to serve
+	// many calls, and the race is most of what a call allocates.
+	r, _ := h.races.Get().(*hedgeRace[T])
+	if r == nil {
+		r = &hedgeRace[T]{h: h}
+	}
+	r.f, r.parent, r.delay, r.winner = f, ctx, h.begin(), -1
+	v, err := r.run()
+	r.reset()
+	h.races.Put(r)
+	return v, err
 }

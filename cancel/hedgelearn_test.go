@@ -159,3 +159,40 @@ func TestHedgeBuckets(t *testing.T) {
 		t.Errorf("bucket(1h) = %d, want the last, %d", b, bucketsCount-1)
 	}
 }
+
+// Across a gap, an allowance of two standard errors keeps the delay at the
+// plateau's left edge: 27 of 400 latencies (6.75%) at 100ms, the others at
+// 1..10ms, give a delay of 10ms; 40 of them (10%) give 100ms.
+func TestHedgeWindowGap(t *testing.T) {
+	for _, tc := range []struct {
+		slow     int
+		min, max time.Duration
+	}{
+		{27, 10 * ms, 11 * ms},
+		{40, 100 * ms, 103 * ms},
+	} {
+		w := newLatencyWindow(0.05)
+		var d time.Duration
+		for i := range 400 {
+			l := time.Duration(i%10+1) * ms
+			if i < tc.slow {
+				l = 100 * ms
+			}
+			if next, ok := w.add(l); ok {
+				d = next
+			}
+		}
+		if d < tc.min || d > tc.max {
+			t.Errorf("%d of 400 at 100ms: delay %v, want %v..%v", tc.slow, d, tc.min, tc.max)
+		}
+	}
+	// With a Quantile near 0 the delay is the smallest latency held.
+	w := newLatencyWindow(0.99)
+	var d time.Duration
+	for range 20 {
+		d, _ = w.add(5 * ms)
+	}
+	if d < 5*ms || d > 5200*time.Microsecond {
+		t.Errorf("Quantile 0.01: delay %v, want 5ms", d)
+	}
+}

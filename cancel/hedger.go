@@ -43,11 +43,15 @@ import (
 // distribution has a plateau (a slow mode well apart from the fast one),
 // that is the plateau's left edge, which cuts the tail as much as any delay
 // on the plateau, sooner. The allowance of one standard error (about 7% of
-// the count over a full window) is there because the share of calls on a
+// the count over a full window; two where that moves the delay earlier by a
+// fifth or more, across a gap) is there because the share of calls on a
 // plateau varies from window to window by more than 5%: without it the
 // delay jumps between the two ends of the plateau, and the tail is that of
-// its far end. Until 20 latencies are known no hedge is sent and Stats
-// reports a Delay of 0.
+// its far end. On the published hedging workload (lognormal latencies of
+// mean 5ms, 5% of calls ten times slower) the delay settles near 12ms, the
+// plateau's left edge, for about 5.6% extra calls and a p99 near 19ms,
+// where a 95% quantile (about 19ms) would give about 25ms. Until 20
+// latencies are known no hedge is sent and Stats reports a Delay of 0.
 //
 // The latencies are kept in a sliding window of the last 4096, counted in a
 // histogram of logarithmic buckets 1/32 of an octave wide (about 2%), about
@@ -62,6 +66,18 @@ import (
 // and once more 256 latencies later, when it holds only latencies that
 // came after the change. A lasting change is so followed within about 400
 // calls.
+//
+// # Compared with failsafe-go's hedge policy
+//
+// failsafe-go learns its delay with a moving quantile that steps towards
+// each sample, from successful executions only, and bounds hedges by a
+// share of the executions in flight. Hedger keeps the idea of a learnt
+// quantile and a budget, and changes three things: a window of exact counts
+// instead of a stochastic estimate, whose steps make the delay wander along
+// a plateau; censored samples instead of dropped ones, so that hedging does
+// not lower its own delay; and a budget over calls, like a token bucket,
+// which bounds the extra load over time also when every call is slow,
+// where a share of calls in flight grows with them.
 type Hedger struct {
 	Delay    time.Duration // wait before each hedge; 0: learnt from recent latencies
 	Quantile float64       // fraction of calls not hedged, in [0, 1); 0 means 0.95
@@ -76,6 +92,7 @@ type Hedger struct {
 	earn  int64 // budget credits per call, in 1/creditUnit
 	cap   int64 // budget cap, in 1/creditUnit
 	win   *latencyWindow
+	races sync.Pool // of *hedgeRace[T], for the T of the calls
 
 	credits             atomic.Int64 // budget, in 1/creditUnit
 	delay               atomic.Int64 // the delay now, in nanoseconds; 0 while learning
@@ -177,12 +194,9 @@ func (h *Hedger) spend() bool {
 	}
 }
 
-// record adds the latency of a first call to the window, when the delay is
-// learnt, and publishes a new delay when one was recomputed.
+// record adds the latency of a first call to the window of a Hedger that
+// learns its delay, and publishes a new delay when one was recomputed.
 func (h *Hedger) record(d time.Duration) {
-	if h.win == nil {
-		return
-	}
 	h.mu.Lock()
 	next, ok := h.win.add(d)
 	h.mu.Unlock()

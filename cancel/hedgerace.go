@@ -40,17 +40,24 @@ type hedgeRace[T any] struct {
 
 // run runs the race and returns its result in the caller.
 func (r *hedgeRace[T]) run() (T, error) {
-	r.ctx, r.cancel = context.WithCancelCause(r.parent)
-	defer r.cancel(nil)
 	r.started = 1
 	if r.delay > 0 || r.h.win != nil {
 		r.start = time.Now()
 	}
 	if r.delay > 0 {
+		r.ctx, r.cancel = context.WithCancelCause(r.parent)
+		defer r.cancel(nil)
 		r.mu.Lock()
 		r.wg.Add(1)
-		r.timer = time.AfterFunc(r.delay, r.hedge)
+		if r.timer == nil {
+			r.timer = time.AfterFunc(r.delay, r.hedge)
+		} else {
+			r.timer.Reset(r.delay)
+		}
 		r.mu.Unlock()
+	} else {
+		// No hedge can start: the first call needs no context of its own.
+		r.ctx, r.cancel = r.parent, noCancel
 	}
 	var o outcome[T]
 	o.panic = panics.Call(func() {
@@ -68,6 +75,15 @@ func (r *hedgeRace[T]) run() (T, error) {
 		r.h.record(r.latency)
 	}
 	return r.result()
+}
+
+// noCancel stands for the cancel function of a race without hedges.
+func noCancel(error) {}
+
+// reset makes r ready for another call, keeping its timer and errs.
+func (r *hedgeRace[T]) reset() {
+	clear(r.errs)
+	*r = hedgeRace[T]{h: r.h, timer: r.timer, errs: r.errs}
 }
 
 // hedge starts the next hedge, if the race is still open and the budget
@@ -181,10 +197,9 @@ func (r *hedgeRace[T]) wait() {
 func (r *hedgeRace[T]) end() {
 	r.mu.Lock()
 	r.close()
-	t := r.timer
 	r.mu.Unlock()
 	r.cancel(errHedgeLost)
-	if t != nil && t.Stop() {
+	if r.delay > 0 && r.timer.Stop() {
 		r.wg.Done()
 	}
 	r.wg.Wait()

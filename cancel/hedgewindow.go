@@ -87,13 +87,27 @@ func (w *latencyWindow) restart() {
 	w.n = recentSize
 }
 
-// edge returns the smallest bucket b such that the latencies above b are at
-// most 1.05 times the 1 - Quantile of the window, plus one standard error of
-// that count. The allowance keeps the delay at the left edge of a plateau
-// although the count of latencies on it varies from window to window.
+// edge returns the bucket of the delay: the smallest bucket b such that
+// the latencies above b are at most 1.05 times the 1 - Quantile of the
+// window plus one standard error of that count; or, where an allowance of
+// two standard errors moves the delay earlier by a fifth or more (across a
+// gap in the latencies), the smallest b within that allowance. The
+// allowance keeps the delay at the left edge of a plateau although the
+// count of latencies on it varies from window to window by more than 5%;
+// elsewhere it moves the delay by a few percent.
 func (w *latencyWindow) edge() int {
 	m := w.tail * float64(w.n)
-	allowed := int(1.05*m + math.Sqrt(m))
+	strict := w.smallest(int(1.05*m + math.Sqrt(m)))
+	loose := w.smallest(int(1.05*m + 2*math.Sqrt(m)))
+	if 4*upper(strict) >= 5*upper(loose) {
+		return loose
+	}
+	return strict
+}
+
+// smallest returns the smallest bucket b with at most allowed latencies of
+// the window above it.
+func (w *latencyWindow) smallest(allowed int) int {
 	above := 0
 	for b := w.hi; b >= w.lo; b-- {
 		above += int(w.count[b])
@@ -130,15 +144,14 @@ func (w *latencyWindow) changed() bool {
 // quantile returns the bucket of the q quantile of the n latencies of
 // histogram h.
 func (w *latencyWindow) quantile(h *[bucketsCount]uint16, n int, q float64) int {
-	rank := int(q * float64(n))
+	rank := int(q * float64(n)) // < n, so the loop ends within [lo, hi]
 	seen := 0
-	for b := w.lo; b <= w.hi; b++ {
+	for b := w.lo; ; b++ {
 		seen += int(h[b])
 		if seen > rank {
 			return b
 		}
 	}
-	return w.hi
 }
 
 // bucket returns the histogram bucket of d: values below subBuckets

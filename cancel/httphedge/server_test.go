@@ -115,8 +115,10 @@ func TestServerSlowReplicaBeaten(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("Get took %v, want well under the slow replica's 10s", took)
 	}
-	if s := h.Stats(); s.Calls != 1 || s.Hedges != 1 || s.Won != 1 {
-		t.Errorf("Stats() = %+v, want 1 call, 1 hedge that won", s)
+	// Which copy reaches the server first, and so is the slow one, is up
+	// to the scheduler of a loaded machine: the hedge may lose.
+	if s := h.Stats(); s.Calls != 1 || s.Hedges != 1 {
+		t.Errorf("Stats() = %+v, want 1 call, 1 hedge", s)
 	}
 	base.CloseIdleConnections()
 	if n := s.openConns(); n != 0 {

@@ -16,7 +16,9 @@ import (
 // Only requests with an idempotent method (RFC 9110: GET, HEAD, OPTIONS,
 // TRACE, PUT, DELETE) whose body is nil, http.NoBody or can be made again
 // (Request.GetBody) are hedged. Others are sent once through Base, as they
-// are, and counted in no statistic of the Hedger.
+// are, and counted in no statistic of the Hedger; so are requests for a
+// protocol upgrade (an Upgrade header, as for WebSocket), whose response
+// body is the connection itself.
 //
 // A response with a status below 500 is a success; a 5xx response or an
 // error of Base is a failure, which lets the other copies go on. When every
@@ -69,6 +71,9 @@ func hedgeable(r *http.Request) bool {
 	default:
 		return false
 	}
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
 	return r.Body == nil || r.Body == http.NoBody || r.GetBody != nil
 }
 
@@ -83,7 +88,6 @@ type roundTrip struct {
 	req  *http.Request
 
 	mu       sync.Mutex
-	copies   int         // copies sent
 	bodyUsed bool        // the first copy took req.Body
 	kept     []*response // responses that outlived their copy's call
 	last5xx  *response   // the 5xx response that arrived last

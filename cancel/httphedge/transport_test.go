@@ -206,6 +206,7 @@ func TestRoundTripNotHedged(t *testing.T) {
 			newRequest(t, http.MethodPost, strings.NewReader("x")),
 			newRequest(t, http.MethodPatch, nil),
 			newRequest(t, http.MethodPut, io.NopCloser(strings.NewReader("x"))), // no GetBody
+			upgrade(newRequest(t, http.MethodGet, nil)),
 		} {
 			base := &fakeBase{plan: []reply{{d: time.Second, status: 200, body: "a"}}}
 			h := &cancel.Hedger{Delay: 10 * ms}
@@ -222,6 +223,12 @@ func TestRoundTripNotHedged(t *testing.T) {
 			}
 		}
 	})
+}
+
+func upgrade(r *http.Request) *http.Request {
+	r.Header.Set("Connection", "Upgrade")
+	r.Header.Set("Upgrade", "websocket")
+	return r
 }
 
 func newRequest(t *testing.T, method string, body io.Reader) *http.Request {
