@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"flag"
 	"io"
 	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,7 +135,7 @@ func TestReplicaStopsOnCancel(t *testing.T) {
 // few hundred requests: every answer arrives whole, and the replica counts
 // one copy a request without hedging.
 func TestRunSmall(t *testing.T) {
-	const n = 300
+	const n = 200
 	m := defaultModel(1)
 	rows := append(peerRows(m, n), ourRows(m, n, n, n)[:2]...)
 	results := make([]*result, 0, len(rows))
@@ -226,4 +229,36 @@ func TestAxis(t *testing.T) {
 			t.Errorf("axis(%v) = %v, %v; want %v, %v", tc.v, b, s, tc.bound, tc.step)
 		}
 	}
+}
+
+// TestBench runs the whole program on a few hundred requests (the race
+// detector makes each one slow): every row is
+// in the table, the plot is written, and the summary is the last line, with
+// every number measured.
+func TestBench(t *testing.T) {
+	if err := flag.Set("test.benchtime", "5ms"); err != nil {
+		t.Fatal(err)
+	}
+	svg := filepath.Join(t.TempDir(), "hedge.svg")
+	c := config{n: 100, sweepN: 40, slowN: 40, conc: 20, rounds: 2, seed: 1, svg: svg, costRounds: 1}
+	var b bytes.Buffer
+	if err := bench(context.Background(), &b, c); err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Split(strings.TrimSpace(b.String()), "\n")
+	for _, r := range allRows(c) {
+		if !strings.Contains(b.String(), "| "+r.name+" |") && !strings.Contains(b.String(), "| **"+r.name+"** |") {
+			t.Errorf("no table row for %q", r.name)
+		}
+	}
+	last := out[len(out)-1]
+	form := regexp.MustCompile(`^hedge: p99=\d+\.\dms extra=\d+\.\d% frontier=(\d+\.\d\d|NaN) dominated=\d p999vsbest=\d+\.\d\d extravsbest=\d+\.\d\d slowextra=\d+\.\d\d nohedgecost=\d+\.\d$`)
+	if !form.MatchString(last) {
+		t.Errorf("last line %q is not the summary", last)
+	}
+	data, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSVG(t, data)
 }
