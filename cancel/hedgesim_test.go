@@ -104,6 +104,7 @@ func TestHedgeSimulation(t *testing.T) {
 		fixed := &Hedger{Delay: 10 * ms}
 		w.run(t, fixed, slowN)
 		hedges := fixed.Stats().Hedges
+		t.Logf("fixed 10ms delay, every request slow: %d hedges over %d calls", hedges, slowN)
 		if bound := 0.1*slowN + 10; float64(hedges) > bound || float64(hedges) < bound-20 {
 			t.Errorf("fixed delay, every request slow: %d hedges over %d calls, want just under Budget*N + 10 = %v", hedges, slowN, bound)
 		}

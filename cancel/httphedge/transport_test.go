@@ -113,7 +113,7 @@ func TestRoundTripHedges(t *testing.T) {
 		{"no hedge needed", []reply{{d: 5 * ms, status: 200, body: "a"}}, 200, "a", []bool{false}, cancel.HedgeStats{Calls: 1}},
 		{"slow first beaten", []reply{{d: time.Second, status: 200, body: "a"}, {d: 5 * ms, status: 200, body: "b"}}, 200, "b", []bool{false}, cancel.HedgeStats{Calls: 1, Hedges: 1, Won: 1}},
 		{"4xx is a success", []reply{{d: time.Second, status: 200}, {d: 5 * ms, status: 404, body: "b"}}, 404, "b", []bool{false}, cancel.HedgeStats{Calls: 1, Hedges: 1, Won: 1}},
-		{"5xx lets the other go on", []reply{{d: 30 * ms, status: 200, body: "a"}, {d: 5 * ms, status: 503, body: "b"}}, 200, "a", []bool{true, false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
+		{"5xx lets the other go on", []reply{{d: 30 * ms, status: 200, body: "a"}, {d: 5 * ms, status: 500, body: "b"}}, 200, "a", []bool{true, false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
 		{"the last 5xx comes back", []reply{{d: 30 * ms, status: 500, body: "a"}, {d: 5 * ms, status: 503, body: "b"}}, 500, "a", []bool{true, false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
 		{"5xx then error", []reply{{d: 12 * ms, status: 502, body: "a"}, {d: 5 * ms, err: errors.New("refused")}}, 502, "a", []bool{false}, cancel.HedgeStats{Calls: 1, Hedges: 1}},
 		{"a response after the race is closed", []reply{{d: 30 * ms, status: 200, body: "a", deaf: true}, {d: 5 * ms, status: 200, body: "b"}}, 200, "b", []bool{false, true}, cancel.HedgeStats{Calls: 1, Hedges: 1, Won: 1}},
