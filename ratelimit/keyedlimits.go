@@ -52,19 +52,23 @@ func (k *Keyed[K]) SetLimit(r rate.Limit) {
 			k.shards[i].t = keyedTable[K]{}
 		}
 	} else {
-		k.settle(math.Inf(1))
+		k.settle(0, math.Inf(1))
 	}
 	k.limit = r
 	k.lim = newLimits(r, k.burst)
 }
 
-// SetBurst changes the size of every key's bucket, at once, as
-// TokenBucket.SetBurst does for each: a bucket holding more tokens than
-// the new burst loses the excess, for Allow and Wait alike; one holding
-// fewer keeps them and refills up to the new burst. As SetLimit, it takes
-// every shard's lock and visits every bucket held. On a zero Keyed it does
-// nothing. SetBurst panics if burst < 1 while the rate is finite; with
-// rate.Inf a burst below 1 counts as 1.
+// SetBurst changes the size of every key's bucket, at once. A bucket
+// holding more tokens than the new burst loses the excess, for Allow and
+// Wait alike, as with TokenBucket.SetBurst. A larger burst keeps the
+// tokens each bucket lacks: a full bucket stays full, and one a token short
+// stays a token short, where TokenBucket.SetBurst keeps the tokens held and
+// lets them refill. A key without a bucket starts from a full one, and a
+// Keyed forgets full buckets: so the buckets it holds must change as the
+// ones it forgot would have. As SetLimit, SetBurst takes every shard's lock
+// and visits every bucket held. On a zero Keyed it does nothing. SetBurst
+// panics if burst < 1 while the rate is finite; with rate.Inf a burst below
+// 1 counts as 1.
 func (k *Keyed[K]) SetBurst(burst int) {
 	if k.shards == nil {
 		checkLimit(k.limit, burst)
@@ -73,22 +77,23 @@ func (k *Keyed[K]) SetBurst(burst int) {
 	k.lockAll()
 	defer k.unlockAll()
 	checkLimit(k.limit, burst)
+	old := k.burst
 	k.burst = max(burst, 1)
-	k.settle(float64(k.burst) * nano)
+	k.settle(float64(max(k.burst-old, 0))*nano, float64(k.burst)*nano)
 	k.lim = newLimits(k.limit, k.burst)
 }
 
 // settle records in every bucket the tokens it holds now for a wait, at
-// the current rate and burst, but at most most units, before the rate or
-// the burst changes. The caller holds every shard's lock.
-func (k *Keyed[K]) settle(most float64) {
+// the current rate and burst, plus add units but at most most, before the
+// rate or the burst changes. The caller holds every shard's lock.
+func (k *Keyed[K]) settle(add, most float64) {
 	now := k.now()
 	for i := range k.shards {
 		t := &k.shards[i].t
 		for j, tag := range t.tags {
 			if tag != 0 {
 				b := t.bucket(uint64(j))
-				b.set(now, min(b.tokensAt(now, &k.lim, true), most))
+				b.set(now, min(b.tokensAt(now, &k.lim, true)+add, most))
 				t.setBucket(uint64(j), b)
 			}
 		}
