@@ -86,7 +86,7 @@ func TestCancelAcrossInf(t *testing.T) {
 				if l.allow() {
 					t.Errorf("%s, cancelled %s: the cancelled Wait gave back its token", l.name, when)
 				}
-				time.Sleep(start.Add(7 * time.Millisecond).Sub(time.Now()))
+				time.Sleep(time.Until(start.Add(7 * time.Millisecond)))
 				if got := immediate(t, l.wait); got != 1 {
 					t.Errorf("%s, cancelled %s: %d Waits passed at once 6ms after its due time, want 1 (burst)", l.name, when, got)
 				}
