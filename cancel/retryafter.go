@@ -9,8 +9,8 @@ import (
 // RetryAfter returns an error that makes [Retry] wait d before its next
 // attempt instead of the delay its [Backoff] would draw: the delay a server
 // asked for, as an HTTP server does with a 429 or 503 response and a
-// Retry-After header. Its text is err's, and errors.Is and errors.As see err
-// through it. RetryAfter(nil, d) is nil, and a d < 0 counts as 0 (retry at
+// Retry-After header, whose value [ParseRetryAfter] turns into d. Its text
+// is err's, and errors.Is and errors.As see err through it. RetryAfter(nil, d) is nil, and a d < 0 counts as 0 (retry at
 // once), as a Retry-After date already past does.
 //
 // Retry waits exactly d: Backoff.Max does not cap it, since retrying earlier

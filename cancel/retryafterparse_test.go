@@ -2,6 +2,8 @@ package cancel
 
 import (
 	"net/http"
+	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,4 +137,20 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("ParseRetryAfter(%q) = false, net/http reads %v", value, at)
 		}
 	})
+}
+
+// TestNoNetHTTP checks that the package, ParseRetryAfter included, does not
+// link net/http: a program without HTTP that uses it stays small.
+func TestNoNetHTTP(t *testing.T) {
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	out, err := exec.Command(gocmd, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	if deps := strings.Fields(string(out)); slices.Contains(deps, "net/http") || !slices.Contains(deps, "time") {
+		t.Errorf("the package's dependencies include net/http, or go list misread them:\n%s", out)
+	}
 }
