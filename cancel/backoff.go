@@ -14,7 +14,8 @@ import (
 //
 // The zero value is ready to use: it waits up to 100ms, then up to 200ms,
 // 400ms and so on, never more than 10s at a time, retries until ctx is done,
-// gives each attempt all the time ctx has, and reports nothing. A Backoff is
+// gives each attempt all the time ctx has, retries every error but a
+// Permanent one, and reports nothing. A Backoff is
 // a plain value: Retry reads a copy and never changes it, so one Backoff may
 // be copied freely and shared by Retry calls on many goroutines, as long as
 // its OnRetry is safe to call from all of them at once.
@@ -38,6 +39,18 @@ type Backoff struct {
 	// Retry. As with [Timeout], f must watch its context; wrap a function
 	// that cannot with [Do]. 0 means no bound besides ctx's.
 	AttemptTimeout time.Duration
+
+	// Retryable, if not nil, decides which errors are worth another
+	// attempt: after an attempt fails with an error that is not
+	// [Permanent], Retry calls Retryable with it (as OnRetry would get it)
+	// and, if it reports false, stops at once and returns f's value and
+	// that error. nil means every error but a Permanent one is worth
+	// another attempt. It is the alternative to wrapping errors in
+	// Permanent where f cannot tell, such as a function from another
+	// package whose errors a predicate can classify: errors.Is(err,
+	// io.ErrUnexpectedEOF), a status code. Like OnRetry, it runs on the
+	// caller's goroutine, and a panic in it goes up the caller's stack.
+	Retryable func(error) bool
 
 	// OnRetry, if not nil, is called after each failed attempt that Retry
 	// will try again, just before the wait: with the number of the attempt

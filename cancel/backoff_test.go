@@ -124,7 +124,7 @@ func TestRetryAttemptTimeout(t *testing.T) {
 		want string // Retry's error
 	}{
 		{nil, "context deadline exceeded"},
-		{errStop, "stop\ncontext deadline exceeded"},
+		{errStop, "stop; context deadline exceeded"},
 	} {
 		t.Run(fmt.Sprint(tc.err), func(t *testing.T) {
 			conctest.Bubble(t, func(t *testing.T) {

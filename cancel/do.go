@@ -7,10 +7,10 @@ import (
 	"github.com/gopatterns/concurrency/internal/panics"
 )
 
-// Do calls f on a new goroutine and returns f's results, or returns the zero
-// value and context.Cause(ctx) as soon as ctx is done, whichever comes first.
-// It is for functions that cannot be told to stop, such as a call into a
-// library that takes no context.
+// Do calls f on a new goroutine and returns f's results, or abandons the
+// call as soon as ctx is done, leaving f running, and returns the zero value
+// and context.Cause(ctx). It is for functions that cannot be told to stop,
+// such as a call into a library that takes no context.
 //
 // When ctx ends first, Do does not stop f: f runs on until it returns, and
 // its results are dropped. Do is the one function of the package that leaves

@@ -7,15 +7,16 @@
 //   - [Sleep]: time.Sleep that returns context.Cause(ctx) as soon as ctx is done and stops its timer.
 //   - [Send]: ch <- v that gives up with the cause when ctx is done and never sends on a context already done.
 //   - [Recv]: <-ch that gives up with the cause when ctx is done and reports a closed channel as [ErrClosed].
-//   - [Do]: bounds a call that ignores ctx: returns at ctx done, re-raises f's panic as *[PanicError] and never loses a late one.
+//   - [Do]: bounds a call that ignores ctx: abandons it at ctx done (f runs on), re-raises f's panic as *[PanicError] and never loses a late one.
 //   - [Timeout]: context.WithTimeout, the call and the cancel in one, with an error that always reports the expiry.
 //   - [First]: runs functions at once, returns the first success, cancels and waits for the rest, joins all errors.
 //   - [Hedge]: calls again when a call is slower than most, within a [Hedger]'s budget, and keeps the first success
 //     (cancel/httphedge does it for HTTP requests).
 //   - [Retry]: a retry loop with capped exponential backoff and full jitter that stops on ctx done, attempts or [Permanent];
-//     [Backoff] also bounds each attempt and reports each retry to a hook.
+//     [Backoff] also bounds each attempt, says which errors are worth another attempt, and reports each retry to a hook.
 //   - [Permanent]: marks an error that [Retry] must not retry.
-//   - [RetryAfter]: carries the delay a server asked for (Retry-After), which [Retry] waits instead of its backoff.
+//   - [RetryAfter]: carries the delay a server asked for (Retry-After), which [Retry] waits instead of its backoff;
+//     [ParseRetryAfter] reads that delay from the header's value, in either form, without linking net/http.
 //
 // Every function that takes a function runs it only while ctx is live: when
 // ctx is already done at the call, the function is not called and the cause

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -32,10 +31,10 @@ func get(ctx context.Context, client *http.Client, url string) (string, error) {
 		return "", err
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusServiceUnavailable:
 		err := fmt.Errorf("GET: %s", resp.Status)
-		if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil {
-			return "", cancel.RetryAfter(err, time.Duration(secs)*time.Second)
+		if d, ok := cancel.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return "", cancel.RetryAfter(err, d)
 		}
-		return "", err // no delay given: Retry's backoff decides
+		return "", err // no delay given, or not one we can read: Retry's backoff decides
 	case resp.StatusCode != http.StatusOK:
 		return "", cancel.Permanent(fmt.Errorf("GET: %s", resp.Status))
 	}
@@ -70,4 +69,27 @@ func ExampleRetryAfter() {
 	// Output:
 	// attempt 1: GET: 429 Too Many Requests; retrying in 0s
 	// hello <nil>
+}
+
+// ParseRetryAfter reads both forms of a Retry-After value: a number of
+// seconds, and an HTTP-date, here one in RFC 850's obsolete form, which
+// counts from now. A date already past asks for no wait at all.
+func ExampleParseRetryAfter() {
+	now := time.Date(2026, time.December, 8, 12, 0, 0, 0, time.UTC)
+	for _, v := range []string{
+		"120",
+		"Tue, 08 Dec 2026 12:00:30 GMT",
+		"Tuesday, 08-Dec-26 12:05:00 GMT",
+		"Tue Dec  8 11:00:00 2026",
+		"soon",
+	} {
+		d, ok := cancel.ParseRetryAfter(v, now)
+		fmt.Printf("%-32q %v %v\n", v, d, ok)
+	}
+	// Output:
+	// "120"                            2m0s true
+	// "Tue, 08 Dec 2026 12:00:30 GMT"  30s true
+	// "Tuesday, 08-Dec-26 12:05:00 GMT" 5m0s true
+	// "Tue Dec  8 11:00:00 2026"       0s true
+	// "soon"                           0s false
 }

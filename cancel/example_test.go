@@ -195,6 +195,40 @@ func ExampleBackoff_onRetry() {
 	// connection refused after 2 retries
 }
 
+// Retryable tells the errors worth another attempt from the others, here
+// a 502, which the next attempt may not meet, from a 403, which it would
+// meet again; Permanent does the same from inside f. A Retry that gives up on its deadline
+// returns f's last error and the deadline's on one line, and errors.Is
+// finds both.
+func ExampleBackoff_retryable() {
+	errDenied := errors.New("403 Forbidden")
+	b := cancel.Backoff{
+		Initial:   time.Millisecond,
+		Retryable: func(err error) bool { return !errors.Is(err, errDenied) },
+	}
+	calls := 0
+	_, err := cancel.Retry(context.Background(), b, func(ctx context.Context) (int, error) {
+		calls++
+		if calls < 3 {
+			return 0, errors.New("502 Bad Gateway")
+		}
+		return 0, errDenied
+	})
+	fmt.Println(err, "after", calls, "calls")
+
+	ctx, stop := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer stop()
+	_, err = cancel.Retry(ctx, b, func(ctx context.Context) (int, error) {
+		return 0, errors.New("502 Bad Gateway")
+	})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// 403 Forbidden after 3 calls
+	// 502 Bad Gateway; context deadline exceeded
+	// true
+}
+
 // A panic in a function that First runs on its own goroutine reaches
 // First's caller as a *PanicError, with the goroutine's stack.
 func ExamplePanicError() {

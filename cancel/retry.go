@@ -14,17 +14,24 @@ import (
 //   - when f succeeds, returning f's value and nil;
 //   - when f's error is or wraps a [Permanent] error, at once, returning
 //     f's value and the error that Permanent wrapped;
+//   - when b.Retryable is not nil and reports false for f's error, at once,
+//     returning f's value and error;
 //   - after b.Attempts calls of f, if b.Attempts > 0, returning f's last
 //     value and error;
 //   - when f's error carries a RetryAfter delay that would end at or after
 //     ctx's deadline, at once, returning f's value and its error joined
-//     with context.DeadlineExceeded, so that errors.Is matches both: the
-//     next attempt could not be made in time;
+//     with context.DeadlineExceeded: the next attempt could not be made in
+//     time;
 //   - when ctx is done, returning f's last value and its last error joined
 //     with context.Cause(ctx) (the cause alone if f was never called, and
 //     f's error alone if it already matches the cause). A wait is cut short
 //     the moment ctx is done, and an attempt that fails on a done ctx is the
 //     last one.
+//
+// An error joined with the reason Retry stopped reads as one line, f's
+// error then the reason, separated by "; " ("429 Too Many Requests;
+// context deadline exceeded"), and errors.Is and errors.As match both, as
+// with errors.Join.
 //
 // Every attempt gets ctx itself, or with b.AttemptTimeout a context derived
 // from it, and only while ctx is live: f is never called on a done ctx. f
@@ -45,7 +52,7 @@ func Retry[T any](ctx context.Context, b Backoff, f func(context.Context) (T, er
 	delay := b.delays()
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
-			return v, withCause(ctx, err)
+			return v, gaveUp(ctx, err)
 		}
 		v, err = attempt(ctx, b.AttemptTimeout, f)
 		if err == nil {
@@ -54,8 +61,11 @@ func Retry[T any](ctx context.Context, b Backoff, f func(context.Context) (T, er
 		if p := (*permanentError)(nil); errors.As(err, &p) {
 			return v, p.err
 		}
+		if b.Retryable != nil && !b.Retryable(err) {
+			return v, err
+		}
 		if ctx.Err() != nil || n == b.Attempts {
-			return v, withCause(ctx, err)
+			return v, gaveUp(ctx, err)
 		}
 		d, asked := wait(err, delay())
 		if asked && !fits(ctx, d) {
@@ -65,7 +75,7 @@ func Retry[T any](ctx context.Context, b Backoff, f func(context.Context) (T, er
 			b.OnRetry(n, err, d)
 		}
 		if Sleep(ctx, d) != nil {
-			return v, withCause(ctx, err)
+			return v, gaveUp(ctx, err)
 		}
 	}
 }
@@ -81,7 +91,7 @@ func attempt[T any](ctx context.Context, timeout time.Duration, f func(context.C
 	defer cancel()
 	v, err := f(ctx)
 	if err != nil {
-		err = withCause(ctx, err)
+		err = gaveUp(ctx, err)
 	}
 	return v, err
 }
@@ -108,5 +118,32 @@ func withDeadline(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return errors.Join(err, context.DeadlineExceeded)
+	return &stopError{err: err, why: context.DeadlineExceeded}
 }
+
+// gaveUp returns err joined with context.Cause(ctx) if ctx is done: the
+// cause alone if err is nil, err alone if it already matches the cause.
+// It is withCause with a one-line join.
+func gaveUp(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	cause := context.Cause(ctx)
+	switch {
+	case err == nil:
+		return cause
+	case errors.Is(err, cause):
+		return err
+	}
+	return &stopError{err: err, why: cause}
+}
+
+// A stopError is the last error of f joined with why Retry, or one attempt,
+// stopped. It is errors.Join of the two, but its text is one line: a log
+// line, or an error wrapped again with %w, stays one line.
+type stopError struct {
+	err, why error
+}
+
+func (e *stopError) Error() string   { return e.err.Error() + "; " + e.why.Error() }
+func (e *stopError) Unwrap() []error { return []error{e.err, e.why} }

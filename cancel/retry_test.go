@@ -178,8 +178,8 @@ func TestRetryCancelledWaiting(t *testing.T) {
 		var calls []time.Duration
 		start := time.Now()
 		v, err := Retry(ctx, Backoff{Initial: 2 * time.Second}, failing(start, &calls))
-		if v != 2 || fmt.Sprint(err) != "fail 2\nstop" || !errors.Is(err, errStop) {
-			t.Errorf("Retry() = %v, %q, want 2, %q", v, err, "fail 2\nstop")
+		if v != 2 || fmt.Sprint(err) != "fail 2; stop" || !errors.Is(err, errStop) {
+			t.Errorf("Retry() = %v, %q, want 2, %q", v, err, "fail 2; stop")
 		}
 		if got := time.Since(start); got != 3*time.Second {
 			t.Errorf("Retry took %v, want %v", got, 3*time.Second)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/gopatterns/concurrency/ratelimit"
 )
 
@@ -117,4 +119,24 @@ func ExampleTokenBucket_Tokens() {
 	bucket.AllowN(3)
 	fmt.Printf("%.0f %d\n", bucket.Tokens(), bucket.Take(0).Remaining)
 	// Output: 1 1
+}
+
+// Limit and Burst report the bucket's configuration, as a server might for
+// a status page.
+func ExampleTokenBucket_Limit() {
+	bucket := ratelimit.NewTokenBucket(rate.Every(100*time.Millisecond), 5)
+	fmt.Println(bucket.Limit(), bucket.Burst())
+	bucket.SetLimit(rate.Inf)
+	fmt.Println(bucket.Limit() == rate.Inf)
+	// Output:
+	// 10 5
+	// true
+}
+
+// Burst reports the bucket's size, after SetBurst too.
+func ExampleTokenBucket_Burst() {
+	bucket := ratelimit.NewTokenBucket(1, 10)
+	bucket.SetBurst(3)
+	fmt.Println(bucket.Burst())
+	// Output: 3
 }

@@ -49,10 +49,14 @@ const keyedShards = 32
 // The zero value allows no event; use NewKeyed. A Keyed is safe for
 // concurrent use and must not be copied after first use.
 type Keyed[K comparable] struct {
-	_     noCopy
+	_ noCopy
+	// limit, burst, lim and epoch change only while every shard's lock is
+	// held (see SetLimit), so that holding one shard's lock is enough to
+	// read them.
 	limit rate.Limit
 	burst int
 	lim   limits
+	epoch uint64 // as TokenBucket's
 	base  time.Time
 	seed  maphash.Seed
 	// active is the number of shards in use: fewer than all under a
@@ -88,14 +92,13 @@ func NewKeyed[K comparable](r rate.Limit, burst int) *Keyed[K] {
 // Allow reports whether an event for key may happen now, and takes its
 // token if so.
 func (k *Keyed[K]) Allow(key K) bool {
-	if k.limit >= rate.Inf {
-		return true
-	}
 	if k.shards == nil {
 		return false
 	}
 	// What follows is k.lock and s.get written out, as the compiler does
-	// not inline them, and a call costs a few percent of an Allow.
+	// not inline them, and a call costs a few percent of an Allow. The
+	// rate is read under the shard's lock, as SetLimit changes it while
+	// holding every shard's lock.
 	h := maphash.Comparable(k.seed, key)
 	n := int64(atomic.LoadInt32(&k.active))
 	s := &k.shards[shardOf(h, n)]
@@ -103,6 +106,10 @@ func (k *Keyed[K]) Allow(key K) bool {
 	if int64(atomic.LoadInt32(&k.active)) != n {
 		s.mu.Unlock()
 		s = k.lock(h)
+	}
+	if k.limit >= rate.Inf {
+		s.mu.Unlock()
+		return true
 	}
 	now := k.now()
 	i, ok := s.t.find(h, key)
@@ -114,50 +121,80 @@ func (k *Keyed[K]) Allow(key K) bool {
 	return ok
 }
 
-// Wait blocks until an event for key may happen and takes its token, under
-// the rules of TokenBucket.Wait: context.Cause(ctx) when ctx is done first
-// (the token is given back unless a later Wait for key counts on it), and
-// an immediate error for which errors.Is(err, context.DeadlineExceeded)
-// holds when the token would come after ctx's deadline, or
-// errors.Is(err, ErrNeverAllowed) when it would never come. Wait panics if
-// ctx is nil.
+// Wait is shorthand for WaitN(ctx, key, 1).
 func (k *Keyed[K]) Wait(ctx context.Context, key K) error {
+	return k.WaitN(ctx, key, 1)
+}
+
+// WaitN blocks until n events for key may happen and takes their tokens,
+// under the rules of TokenBucket.WaitN: context.Cause(ctx) when ctx is done
+// first (the tokens are given back unless a later Wait for key counts on
+// them), and an immediate error for which errors.Is(err,
+// context.DeadlineExceeded) holds when the tokens would come after ctx's
+// deadline, or errors.Is(err, ErrNeverAllowed) when they would never come
+// (n > burst, a zero rate, or a zero Keyed). Either way it takes nothing.
+// WaitN(ctx, key, 0) returns nil at once, unless ctx is done. WaitN panics
+// if ctx is nil or n < 0.
+func (k *Keyed[K]) WaitN(ctx context.Context, key K, n int) error {
 	if ctx == nil {
 		panic("ratelimit: nil context")
+	}
+	if n < 0 {
+		panic("ratelimit: n < 0")
 	}
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	if k.limit >= rate.Inf {
+	if n == 0 {
 		return nil
 	}
 	if k.shards == nil {
 		return fmt.Errorf("%w: zero Keyed", ErrNeverAllowed)
 	}
 	h := maphash.Comparable(k.seed, key)
-	s := k.lock(h)
-	now := k.now()
-	i := s.get(k, h, key, now)
-	b := s.t.bucket(i)
-	delay, r, err := b.reserve(now, nano, &k.lim, maxWait(ctx))
-	s.t.setBucket(i, b)
-	s.mu.Unlock()
+	delay, r, epoch, err := k.reserve(h, key, n, maxWait(ctx))
 	if err != nil || delay <= 0 {
 		return err
 	}
 	if err := sleep(ctx, delay, nil); err != nil {
-		// Should SetMaxKeys have evicted the key meanwhile, its new bucket
-		// gets the token, capped at burst as always.
-		s := k.lock(h)
-		if i, ok := s.t.find(h, key); ok {
-			b := s.t.bucket(i)
-			b.unreserve(k.now(), r, &k.lim)
-			s.t.setBucket(i, b)
-		}
-		s.mu.Unlock()
+		k.unreserve(h, key, r, epoch)
 		return err
 	}
 	return nil
+}
+
+// reserve takes n tokens from the bucket of key, whose hash is h, for a
+// wait of at most maxWait, and returns the wait, the reservation and the
+// epoch it was made in.
+func (k *Keyed[K]) reserve(h uint64, key K, n int, maxWait time.Duration) (time.Duration, reservation, uint64, error) {
+	s := k.lock(h)
+	defer s.mu.Unlock()
+	switch {
+	case k.limit >= rate.Inf:
+		return 0, reservation{}, 0, nil
+	case n > k.burst:
+		return 0, reservation{}, 0, fmt.Errorf("%w: %d tokens exceed burst %d", ErrNeverAllowed, n, k.burst)
+	}
+	now := k.now()
+	i := s.get(k, h, key, now)
+	b := s.t.bucket(i)
+	delay, r, err := b.reserve(now, float64(n)*nano, &k.lim, maxWait)
+	s.t.setBucket(i, b)
+	return delay, r, k.epoch, err
+}
+
+// unreserve gives back the tokens of reservation r, made in epoch for key,
+// whose hash is h, as TokenBucket.unreserve does. Should SetMaxKeys or
+// Reset have forgotten the key meanwhile, its new bucket gets the tokens,
+// capped at burst as always.
+func (k *Keyed[K]) unreserve(h uint64, key K, r reservation, epoch uint64) {
+	s := k.lock(h)
+	defer s.mu.Unlock()
+	if i, ok := s.t.find(h, key); ok && epoch == k.epoch {
+		b := s.t.bucket(i)
+		b.unreserve(k.now(), r, &k.lim)
+		s.t.setBucket(i, b)
+	}
 }
 
 // Take decides on n events for key now, as TokenBucket.Take does for a
@@ -172,15 +209,16 @@ func (k *Keyed[K]) Take(key K, n int) Decision {
 	if n < 0 {
 		panic("ratelimit: n < 0")
 	}
-	if k.limit >= rate.Inf {
-		return Decision{Allowed: true, Limit: k.limit, Burst: k.burst, Remaining: k.burst}
-	}
 	if k.shards == nil {
 		var none level
 		return none.take(0, n, &limits{})
 	}
 	h := maphash.Comparable(k.seed, key)
 	s := k.lock(h)
+	defer s.mu.Unlock()
+	if k.limit >= rate.Inf {
+		return Decision{Allowed: true, Limit: k.limit, Burst: k.burst, Remaining: k.burst}
+	}
 	now := k.now()
 	var d Decision
 	if i, ok := s.t.find(h, key); ok {
@@ -193,7 +231,6 @@ func (k *Keyed[K]) Take(key K, n int) Decision {
 	} else {
 		d = s.t.slots[s.add(k, h, key, now)].take(now, n, &k.lim)
 	}
-	s.mu.Unlock()
 	d.Limit, d.Burst = k.limit, k.burst
 	return d
 }
@@ -203,7 +240,7 @@ func (k *Keyed[K]) Take(key K, n int) Decision {
 // tokens they reserved; should one of them be cancelled, it gives its tokens
 // to the new bucket, which never holds more than burst.
 func (k *Keyed[K]) Reset(key K) {
-	if k.limit >= rate.Inf || k.shards == nil {
+	if k.shards == nil {
 		return
 	}
 	h := maphash.Comparable(k.seed, key)

@@ -46,6 +46,9 @@ type TokenBucket struct {
 	lim   limits    // limit and burst for b
 	base  time.Time // zero until first needed
 	b     bucket
+	// epoch counts the times SetLimit set rate.Inf, which forgives every
+	// debt: a reservation made in an older epoch has nothing to give back.
+	epoch uint64
 }
 
 // NewTokenBucket returns a full bucket of burst tokens refilled at r tokens
@@ -182,41 +185,70 @@ func (b *TokenBucket) reserveN(n int, maxWait time.Duration, owed bool) (time.Du
 	if n > b.burst {
 		return 0, nil, fmt.Errorf("%w: %d tokens exceed burst %d", ErrNeverAllowed, n, b.burst)
 	}
-	now := b.now()
+	now, epoch := b.now(), b.epoch
 	if !owed {
 		if !b.b.allow(now, float64(n)*nano, &b.lim) {
 			return 0, nil, errDeadline
 		}
 		r := reservation{n: float64(n) * nano, due: now, prevDue: b.b.due, prevOwed: b.b.owed}
-		return 0, func() { b.unreserve(r) }, nil
+		return 0, func() { b.unreserve(r, epoch) }, nil
 	}
 	delay, r, err := b.b.reserve(now, float64(n)*nano, &b.lim, maxWait)
 	if err != nil {
 		return 0, nil, err
 	}
-	return delay, func() { b.unreserve(r) }, nil
+	return delay, func() { b.unreserve(r, epoch) }, nil
 }
 
-// unreserve gives back the tokens of reservation r, as far as no later
-// reservation counts on them.
-func (b *TokenBucket) unreserve(r reservation) {
+// unreserve gives back the tokens of reservation r, made in epoch, as far
+// as no later reservation counts on them. A reservation made before the
+// rate last became rate.Inf gives nothing back: SetLimit(rate.Inf) forgave
+// its debt, and the bucket was full when the rate turned finite again (at
+// rate.Inf itself no reservation is pending in the current epoch).
+func (b *TokenBucket) unreserve(r reservation, epoch uint64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.limit < rate.Inf {
+	if epoch == b.epoch {
 		b.b.unreserve(b.now(), r, &b.lim)
 	}
 }
 
 // SetLimit changes the rate. Tokens accrued so far are kept; waits already
-// reserved keep their times, as with rate.Limiter. SetLimit panics if r is
+// reserved keep their times, as with rate.Limiter.
+//
+// SetLimit(rate.Inf) forgives every debt: when the rate turns finite again
+// the bucket is full, as a new one, and owes no late Wait more than burst.
+// A Wait that reserved its tokens before and is cancelled afterwards gives
+// nothing back, since the full bucket never counted them as taken. Waits
+// already sleeping still sleep until their times. SetLimit panics if r is
 // negative.
 func (b *TokenBucket) SetLimit(r rate.Limit) {
 	checkLimit(r, 1)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.settle()
+	if r >= rate.Inf {
+		b.epoch++
+		b.b.due, b.b.owed = noDue, noDue
+	}
 	b.limit = r
 	b.lim = newLimits(b.limit, b.burst)
+}
+
+// Limit returns the rate, in tokens per second.
+func (b *TokenBucket) Limit() rate.Limit {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.limit
+}
+
+// Burst returns the burst: the most tokens the bucket holds. After
+// NewTokenBucket or SetBurst with a burst below 1 at rate.Inf, it is 1, the
+// burst the bucket has should its rate become finite.
+func (b *TokenBucket) Burst() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.burst
 }
 
 // SetBurst changes the burst. A bucket holding more tokens than the new

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -55,8 +54,10 @@ func get(ctx context.Context, c *http.Client, url string) (string, error) {
 		return "", err
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusServiceUnavailable:
 		err := fmt.Errorf("GET: %s", resp.Status)
-		if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil {
-			return "", cancel.RetryAfter(err, time.Duration(secs)*time.Second)
+		// Retry-After is seconds or an HTTP-date; without one, Retry's
+		// backoff decides.
+		if d, ok := cancel.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return "", cancel.RetryAfter(err, d)
 		}
 		return "", err
 	case resp.StatusCode != http.StatusOK:

@@ -10,9 +10,9 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"time"
 
+	"github.com/gopatterns/concurrency/cancel"
 	"github.com/gopatterns/concurrency/ratelimit"
 	"github.com/gopatterns/concurrency/ratelimit/httplimit"
 )
@@ -37,12 +37,13 @@ func main() {
 	for i := 1; i <= 5; i++ {
 		retry = get(client, srv.URL, i)
 	}
-	secs, err := strconv.Atoi(retry)
-	if err != nil {
-		log.Fatalf("Retry-After %q: %v", retry, err)
+	// Retry-After is seconds or an HTTP-date; cancel.ParseRetryAfter reads both.
+	wait, ok := cancel.ParseRetryAfter(retry, time.Now())
+	if !ok {
+		log.Fatalf("Retry-After %q: not a delay", retry)
 	}
-	fmt.Printf("waiting %d s, as Retry-After says\n", secs)
-	time.Sleep(time.Duration(secs) * time.Second)
+	fmt.Printf("waiting %v, as Retry-After says\n", wait)
+	time.Sleep(wait)
 	get(client, srv.URL, 6)
 }
 
