@@ -1,5 +1,6 @@
 // Package httplimit limits the rate of HTTP requests per client, answering
-// 429 Too Many Requests with Retry-After and rate-limit headers.
+// 429 Too Many Requests with Retry-After and rate-limit headers, and sheds
+// load over an adaptive concurrency limit, answering 503.
 //
 // A Limiter wraps an http.Handler. For each request it finds a key (by
 // default the client's IP address, see ClientKey; behind reverse proxies see
