@@ -2,8 +2,10 @@
 // pick instead of it: the same workloads, run side by side in one process.
 //
 // It is a module of its own so that the peers it imports never become
-// dependencies of the library, and it holds only tests. From the repository
-// root,
+// dependencies of the library. This package holds only tests; the programs
+// overload and hedge run the real-time benchmarks of pool/limit.Adaptive
+// and of cancel/httphedge (make bench-overload, make bench-hedge). From the
+// repository root,
 //
 //	make bench-peers
 //
