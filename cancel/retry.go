@@ -121,21 +121,10 @@ func withDeadline(err error) error {
 	return &stopError{err: err, why: context.DeadlineExceeded}
 }
 
-// gaveUp returns err joined with context.Cause(ctx) if ctx is done: the
-// cause alone if err is nil, err alone if it already matches the cause.
-// It is withCause with a one-line join.
+// gaveUp is withCause with a one-line join: err and context.Cause(ctx) in a
+// stopError.
 func gaveUp(ctx context.Context, err error) error {
-	if ctx.Err() == nil {
-		return err
-	}
-	cause := context.Cause(ctx)
-	switch {
-	case err == nil:
-		return cause
-	case errors.Is(err, cause):
-		return err
-	}
-	return &stopError{err: err, why: cause}
+	return joinCause(ctx, err, func(err, cause error) error { return &stopError{err: err, why: cause} })
 }
 
 // A stopError is the last error of f joined with why Retry, or one attempt,

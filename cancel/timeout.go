@@ -43,6 +43,11 @@ func Timeout[T any](ctx context.Context, d time.Duration, f func(context.Context
 // withCause returns err with context.Cause(ctx) joined after it, when ctx is
 // done and err does not already match the cause. A nil err gives the cause.
 func withCause(ctx context.Context, err error) error {
+	return joinCause(ctx, err, func(err, cause error) error { return errors.Join(err, cause) })
+}
+
+// joinCause is withCause with the join of err and the cause left to join.
+func joinCause(ctx context.Context, err error, join func(err, cause error) error) error {
 	if ctx.Err() == nil {
 		return err
 	}
@@ -53,5 +58,5 @@ func withCause(ctx context.Context, err error) error {
 	case errors.Is(err, cause):
 		return err
 	}
-	return errors.Join(err, cause)
+	return join(err, cause)
 }
