@@ -24,18 +24,19 @@ type hedgeRace[T any] struct {
 	// Hedge joins the timer's goroutine too.
 	wg sync.WaitGroup
 
-	mu       sync.Mutex
-	timer    *time.Timer
-	out      outcome[T] // the winner's value, or how the race must end
-	winner   int        // index of the call whose value won; -1: none yet
-	errs     []error    // errs[i] is the error of call i
-	started  int        // calls started
-	ended    int        // calls that returned without winning
-	over     bool       // the race is decided: no hedge starts any more
-	wake     chan struct{}
-	firstEnd bool          // the first call has returned
-	latency  time.Duration // the first call's latency, or its age when it lost
-	sample   bool          // latency is a sample for the window
+	mu        sync.Mutex
+	timer     *time.Timer
+	hedgeFunc func()     // r.hedge, made once for the life of r
+	out       outcome[T] // the winner's value, or how the race must end
+	winner    int        // index of the call whose value won; -1: none yet
+	errs      []error    // errs[i] is the error of call i
+	started   int        // calls started
+	ended     int        // calls that returned without winning
+	over      bool       // the race is decided: no hedge starts any more
+	wake      chan struct{}
+	firstEnd  bool          // the first call has returned
+	latency   time.Duration // the first call's latency, or its age when it lost
+	sample    bool          // latency is a sample for the window
 }
 
 // run runs the race and returns its result in the caller.
@@ -52,7 +53,10 @@ func (r *hedgeRace[T]) run() (T, error) {
 		// A timer of its own for each call, never one kept from an earlier
 		// call: a timer belongs to the synctest bubble (or the real clock)
 		// it was made in, and a Hedger may serve calls in several.
-		r.timer = time.AfterFunc(r.delay, r.hedge)
+		if r.hedgeFunc == nil {
+			r.hedgeFunc = r.hedge // kept with the pooled race: a method value allocates
+		}
+		r.timer = time.AfterFunc(r.delay, r.hedgeFunc)
 		r.mu.Unlock()
 	} else {
 		// No hedge can start: the first call needs no context of its own.
@@ -82,7 +86,7 @@ func noCancel(error) {}
 // reset makes r ready for another call, keeping its errs.
 func (r *hedgeRace[T]) reset() {
 	clear(r.errs)
-	*r = hedgeRace[T]{h: r.h, errs: r.errs[:0]}
+	*r = hedgeRace[T]{h: r.h, errs: r.errs[:0], hedgeFunc: r.hedgeFunc}
 }
 
 // hedge starts the next hedge, if the race is still open and the budget
