@@ -101,14 +101,7 @@ func (r *race[T]) finish(i int, o *outcome[T]) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
-	case o.panic != nil:
-		if r.out.panic == nil {
-			r.out.panic = o.panic
-			r.cancel(o.panic)
-		}
-	case o.goexit:
-		r.out.goexit = true
-		r.cancel(errGoexit)
+	case r.out.aborted(o, r.cancel):
 	case o.err != nil:
 		r.errs[i] = o.err
 	case !r.out.returned:

@@ -125,15 +125,7 @@ func (r *hedgeRace[T]) finish(i int, o *outcome[T]) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
-	case o.panic != nil:
-		if r.out.panic == nil {
-			r.out.panic = o.panic
-			r.cancel(o.panic)
-		}
-		r.close()
-	case o.goexit:
-		r.out.goexit = true
-		r.cancel(errGoexit)
+	case r.out.aborted(o, r.cancel):
 		r.close()
 	case o.err == nil && r.winner < 0 && r.parent.Err() == nil:
 		r.winner = i

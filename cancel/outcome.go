@@ -1,6 +1,7 @@
 package cancel
 
 import (
+	"context"
 	"runtime"
 
 	"github.com/gopatterns/concurrency/internal/panics"
@@ -46,4 +47,23 @@ func (o *outcome[T]) unpack() (T, error) {
 		runtime.Goexit()
 	}
 	return o.val, o.err
+}
+
+// aborted records in out a call o that panicked or called runtime.Goexit,
+// cancelling the calls' context with its cause (the first panic wins), and
+// reports whether o was such a call. First and Hedge share it.
+func (out *outcome[T]) aborted(o *outcome[T], cancel context.CancelCauseFunc) bool {
+	switch {
+	case o.panic != nil:
+		if out.panic == nil {
+			out.panic = o.panic
+			cancel(o.panic)
+		}
+	case o.goexit:
+		out.goexit = true
+		cancel(errGoexit)
+	default:
+		return false
+	}
+	return true
 }
